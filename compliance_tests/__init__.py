@@ -1,0 +1,1 @@
+"""Bundled AWS controls: run with ``pytest --pyargs compliance_tests``."""

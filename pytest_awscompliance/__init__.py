@@ -1,0 +1,8 @@
+"""pytest-awscompliance: AWS security controls written as ordinary pytest tests."""
+
+from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.errors import AwsApiError, ReadOnlyViolation
+
+__version__ = "0.1.0"
+
+__all__ = ["AwsApiError", "AwsContext", "ReadOnlyViolation", "__version__"]

@@ -1,0 +1,84 @@
+"""One client per (account, region, service), sharing one botocore ``Config``."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import boto3
+from botocore.config import Config
+
+from pytest_awscompliance.sessions import AccountAccess, session_for
+
+GLOBAL_SERVICES: frozenset[str] = frozenset({"iam", "organizations", "account", "sts"})
+"""Services with one endpoint per partition: always called in the account's home region."""
+
+CLIENT_CONFIG = Config(
+    retries={"mode": "adaptive", "max_attempts": 8},
+    connect_timeout=5,
+    read_timeout=30,
+    max_pool_connections=32,
+    user_agent_extra="pytest-awscompliance",
+)
+
+
+def _loopback_host_shim(request: Any, **_: Any) -> None:
+    """On a loopback endpoint (moto), drop the account id S3 Control prefixes to the host."""
+    parts = urlsplit(request.url)
+    host, _, rest = parts.netloc.partition(".")
+    if host.isdigit() and rest.split(":")[0] in {"127.0.0.1", "localhost"}:
+        request.url = urlunsplit(parts._replace(netloc=rest))
+
+
+class AccountClients:
+    """The session and the cached clients of one account. Thread-safe."""
+
+    def __init__(self, access: AccountAccess, session: boto3.Session | None = None):
+        self.access = access
+        self._session = session
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def session(self) -> boto3.Session:
+        with self._lock:
+            if self._session is None:
+                self._session = session_for(self.access)
+            return self._session
+
+    def client(self, service: str, region: str) -> Any:
+        if service in GLOBAL_SERVICES:
+            region = self.access.home_region
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        session = self.session
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = session.client(service, region_name=region, config=CLIENT_CONFIG,
+                                        endpoint_url=self.access.endpoint_url)
+                if self.access.endpoint_url and service == "s3control":
+                    client.meta.events.register("before-send.s3-control", _loopback_host_shim)
+                self._clients[key] = client
+            return client
+
+
+class ClientPool:
+    """All accounts' clients for this process."""
+
+    def __init__(self) -> None:
+        self._accounts: dict[str, AccountClients] = {}
+        self._lock = threading.Lock()
+
+    def add(self, access: AccountAccess, session: boto3.Session | None = None) -> None:
+        with self._lock:
+            self._accounts.setdefault(access.account_id, AccountClients(access, session))
+
+    def account(self, account_id: str) -> AccountClients:
+        return self._accounts[account_id]
+
+    def client(self, account_id: str, service: str, region: str) -> Any:
+        return self._accounts[account_id].client(service, region)

@@ -1,0 +1,320 @@
+"""AWS policy evaluation logic for one request, three-valued.
+
+A statement *applies* to a request when its Action/NotAction, Resource/
+NotResource and Condition all hold. Each part is True, False or None
+(unknown: an unresolved policy variable, a condition key the context does not
+carry, or ``resource=None`` meeting a specific ARN or a NotResource). Within one
+*layer* (the identity policies, the permissions boundary, one SCP level):
+
+* an applying Deny → DENY; a Deny that *may* apply is not applied but marks the
+  result conditional;
+* otherwise an applying Allow → allowed; an Allow that may apply →
+  CONDITIONAL; none → IMPLICIT_DENY.
+
+Layers intersect: DENY anywhere wins, then IMPLICIT_DENY in any layer, then
+CONDITIONAL if any layer is conditional or carries a may-apply Deny, else ALLOW.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Union
+
+from .conditions import evaluate_conditions
+from .matching import Context, action_matcher, normalize_context, resource_matches
+from .policy import Policy, Statement, parse_policy
+
+__all__ = [
+    "Decision",
+    "PolicyLike",
+    "PolicySet",
+    "allows",
+    "as_policy",
+    "evaluate",
+    "is_full_admin",
+    "service_wildcards",
+]
+
+#: A parsed `Policy`, a policy dict, or a JSON string.
+PolicyLike = Union[Policy, Mapping[str, Any], str]
+
+_DENY, _MAYBE_DENY, _ALLOW, _MAYBE_ALLOW = 1, 2, 4, 8
+_WILDCARD_ACTIONS = frozenset({"*", "*:*"})
+_PROBE = "x-awscompliance-probe:Probe"
+
+
+class Decision(enum.Enum):
+    """Outcome of evaluating one request."""
+
+    ALLOW = "ALLOW"
+    DENY = "DENY"
+    IMPLICIT_DENY = "IMPLICIT_DENY"
+    CONDITIONAL = "CONDITIONAL"
+
+
+def as_policy(policy: PolicyLike, *, kind: str = "identity") -> Policy:
+    """Return ``policy`` if already parsed, else `parse_policy` it."""
+    return policy if isinstance(policy, Policy) else parse_policy(policy, kind=kind)
+
+
+def _service(pattern: str) -> str | None:
+    """Lower-cased service prefix of an action pattern, None if it is wildcarded."""
+    service, sep, _ = pattern.partition(":")
+    if not sep or "*" in service or "?" in service:
+        return None
+    return service.lower()
+
+
+class _Compiled:
+    """A statement prepared for fast repeated matching."""
+
+    __slots__ = (
+        "deny",
+        "negate_action",
+        "match_all",
+        "exact",
+        "globs",
+        "resources",
+        "not_resources",
+        "any_resource",
+        "conditions",
+        "variables",
+    )
+
+    def __init__(self, statement: Statement, variables: bool) -> None:
+        patterns = statement.actions if statement.actions is not None else statement.not_actions
+        patterns = patterns or ()
+        self.deny = not statement.is_allow
+        self.negate_action = statement.actions is None
+        self.match_all = any(p in _WILDCARD_ACTIONS for p in patterns)
+        self.exact = frozenset(p.lower() for p in patterns if "*" not in p and "?" not in p)
+        self.globs = tuple(action_matcher(p) for p in patterns if "*" in p or "?" in p)
+        self.resources = statement.resources
+        self.not_resources = statement.not_resources
+        self.any_resource = (self.resources is None and self.not_resources is None) or (
+            self.resources is not None and "*" in self.resources
+        )
+        self.conditions = statement.conditions
+        self.variables = variables
+
+    def action_applies(self, action: str) -> bool:
+        """``action`` must be lower-cased."""
+        hit = self.match_all or action in self.exact or any(g(action) for g in self.globs)
+        return hit != self.negate_action
+
+    def rest_applies(self, resource: str | None, context: Context | None) -> bool | None:
+        """Resource and Condition parts, three-valued (action already matched)."""
+        if self.any_resource:
+            res: bool | None = True
+        elif resource is None:
+            res = None
+        else:
+            patterns = self.resources if self.resources is not None else self.not_resources
+            res = False
+            for pattern in patterns or ():
+                hit = resource_matches(pattern, resource, context, variables=self.variables)
+                if hit:
+                    res = True
+                    break
+                if hit is None:
+                    res = None
+            if self.not_resources is not None and res is not None:
+                res = not res
+        if res is False:
+            return False
+        if not self.conditions:
+            return res
+        cond = evaluate_conditions(self.conditions, context, variables=self.variables)
+        if cond is False:
+            return False
+        return None if res is None or cond is None else True
+
+
+class _CompiledPolicy:
+    """Statements of one policy indexed by service prefix, plus a result cache."""
+
+    __slots__ = ("by_service", "any_service", "cache")
+
+    def __init__(self, policy: Policy) -> None:
+        self.by_service: dict[str, list[_Compiled]] = {}
+        any_service: list[_Compiled] = []
+        for statement in policy.statements:
+            compiled = _Compiled(statement, policy.uses_variables)
+            if compiled.negate_action:
+                if not compiled.match_all:  # NotAction "*" never applies
+                    any_service.append(compiled)
+                continue
+            services = {_service(p) for p in statement.actions or ()}
+            if None in services:
+                any_service.append(compiled)
+                continue
+            for service in services:
+                self.by_service.setdefault(str(service), []).append(compiled)
+        self.any_service = tuple(any_service)
+        self.cache: dict[tuple[str, str | None], int] = {}
+
+    def flags(self, action: str, resource: str | None, context: Context | None) -> int:
+        """Bit set of DENY / MAYBE_DENY / ALLOW / MAYBE_ALLOW for a lower-cased action."""
+        if context is None:
+            key = (action, resource)
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached
+        result = 0
+        service = action.partition(":")[0]
+        for group in (self.by_service.get(service, ()), self.any_service):
+            for st in group:
+                if not st.action_applies(action):
+                    continue
+                applies = st.rest_applies(resource, context)
+                if applies is False:
+                    continue
+                if st.deny:
+                    result |= _DENY if applies else _MAYBE_DENY
+                else:
+                    result |= _ALLOW if applies else _MAYBE_ALLOW
+        if context is None:
+            if len(self.cache) > 4096:
+                self.cache.clear()
+            self.cache[(action, resource)] = result
+        return result
+
+
+def _compiled(policy: Policy) -> _CompiledPolicy:
+    compiled = policy._cache.get("evaluator")
+    if compiled is None:
+        compiled = policy._cache["evaluator"] = _CompiledPolicy(policy)
+    return compiled
+
+
+def _policy_list(policies: PolicyLike | Iterable[PolicyLike], kind: str) -> list[Policy]:
+    if isinstance(policies, (Policy, str, Mapping)):
+        policies = [policies]
+    return [as_policy(p, kind=kind) for p in policies]
+
+
+class PolicySet:
+    """The policies that govern one principal, prepared for many queries.
+
+    ``scp_levels`` lists the SCPs attached at each level from the root down to
+    the account: OR within a level, AND across levels (an empty level allows
+    nothing). ``context`` is the request context (see `normalize_context`);
+    ``None`` means unknown, which makes every conditional statement CONDITIONAL.
+    """
+
+    def __init__(
+        self,
+        policies: PolicyLike | Iterable[PolicyLike],
+        *,
+        boundary: PolicyLike | None = None,
+        scp_levels: Sequence[PolicyLike | Iterable[PolicyLike]] = (),
+        context: Mapping[str, Any] | None = None,
+    ) -> None:
+        layers = [[_compiled(p) for p in _policy_list(policies, "identity")]]
+        if boundary is not None:
+            layers.append([_compiled(as_policy(boundary, kind="boundary"))])
+        for level in scp_levels:
+            layers.append([_compiled(p) for p in _policy_list(level, "scp")])
+        self._layers = layers
+        self._context = normalize_context(context)
+
+    def evaluate(self, action: str, resource: str | None = None) -> Decision:
+        """Decision for ``action`` on ``resource`` (``None`` = any / unknown resource)."""
+        action = action.lower()
+        conditional = False
+        implicit = False
+        for layer in self._layers:
+            flags = 0
+            for policy in layer:
+                flags |= policy.flags(action, resource, self._context)
+            if flags & _DENY:
+                return Decision.DENY
+            if not flags & _ALLOW:
+                if flags & _MAYBE_ALLOW:
+                    conditional = True
+                else:
+                    implicit = True
+            if flags & _MAYBE_DENY:
+                conditional = True
+        if implicit:
+            return Decision.IMPLICIT_DENY
+        return Decision.CONDITIONAL if conditional else Decision.ALLOW
+
+
+def evaluate(
+    policies: PolicyLike | Iterable[PolicyLike],
+    action: str,
+    resource: str | None = None,
+    *,
+    context: Mapping[str, Any] | None = None,
+    boundary: PolicyLike | None = None,
+    scp_levels: Sequence[PolicyLike | Iterable[PolicyLike]] = (),
+) -> Decision:
+    """Evaluate one request against identity ``policies`` (+ boundary and SCP levels).
+
+    ``resource=None`` asks about *any/unknown* resource: a statement with
+    ``Resource: "*"`` matches, a specific ARN or a NotResource may match
+    (CONDITIONAL for an Allow, not applied — but marking the result
+    conditional — for a Deny).
+    """
+    policy_set = PolicySet(policies, boundary=boundary, scp_levels=scp_levels, context=context)
+    return policy_set.evaluate(action, resource)
+
+
+def allows(
+    policies: PolicyLike | Iterable[PolicyLike],
+    action: str,
+    resource: str | None = None,
+    *,
+    context: Mapping[str, Any] | None = None,
+    boundary: PolicyLike | None = None,
+    scp_levels: Sequence[PolicyLike | Iterable[PolicyLike]] = (),
+) -> bool:
+    """True only if `evaluate` returns `Decision.ALLOW` (definite grant)."""
+    decision = evaluate(
+        policies, action, resource, context=context, boundary=boundary, scp_levels=scp_levels
+    )
+    return decision is Decision.ALLOW
+
+
+def is_full_admin(policy: PolicyLike) -> bool:
+    """``iam-customer-policy-no-full-admin``: does the policy grant ``*`` on ``*``?
+
+    True if an Allow statement has Action ``"*"``/``"*:*"`` (or any NotAction
+    that does not exclude everything) with ``"*"`` among its Resources, unless
+    the policy's own Deny statements remove that grant (an unconditional Deny
+    of every action — ``"*"`` or a NotAction — on every resource). Conditions
+    on the Allow are ignored, as Security Hub IAM.1 does.
+    """
+    parsed = as_policy(policy)
+    admin_shaped = any(
+        st.is_allow
+        and st.resources is not None
+        and "*" in st.resources
+        and (
+            (st.actions is not None and any(a in _WILDCARD_ACTIONS for a in st.actions))
+            or (st.not_actions is not None and not any(a in _WILDCARD_ACTIONS for a in st.not_actions))
+        )
+        for st in parsed.statements
+    )
+    if not admin_shaped:
+        return False
+    return PolicySet([parsed]).evaluate(_PROBE) is not Decision.DENY
+
+
+def service_wildcards(policy: PolicyLike) -> list[str]:
+    """``iam-policy-no-service-wildcard``: ``service:*`` patterns in Allow statements.
+
+    Both Action and NotAction are inspected (Security Hub IAM.21 wording);
+    ``ec2:Describe*`` style prefixes pass. Returns each offending pattern once.
+    """
+    found: list[str] = []
+    for st in as_policy(policy).statements:
+        if not st.is_allow:
+            continue
+        for pattern in (st.actions or ()) + (st.not_actions or ()):
+            service, sep, name = pattern.partition(":")
+            if sep and name == "*" and service and ":" not in service and pattern not in found:
+                found.append(pattern)
+    return found

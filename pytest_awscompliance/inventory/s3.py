@@ -1,0 +1,29 @@
+"""S3 buckets."""
+
+from __future__ import annotations
+
+from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.resources import Bucket
+
+
+def bucket_region(aws: AwsContext, name: str, listed: str | None = None) -> str:
+    """The bucket's region (``ListBuckets`` gives it; ``GetBucketLocation`` otherwise)."""
+    if listed:
+        return listed
+    location = aws.read("s3", "get_bucket_location", Bucket=name).get("LocationConstraint")
+    return location or "us-east-1"
+
+
+def buckets(aws: AwsContext) -> list[Bucket]:
+    listed = aws.paginate("s3", "list_buckets").get("Buckets", [])
+    return [
+        Bucket(
+            account_id=aws.account_id,
+            region=bucket_region(aws, item["Name"], item.get("BucketRegion")),
+            name=item["Name"],
+            arn=f"arn:{aws.partition}:s3:::{item['Name']}",
+            raw=item,
+            created=item.get("CreationDate"),
+        )
+        for item in listed
+    ]

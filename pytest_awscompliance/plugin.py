@@ -1,0 +1,139 @@
+"""pytest hooks of pytest-awscompliance. Each hook is glue: the logic lives in the modules."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_awscompliance import markers, options, outcomes, parametrize
+from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin fixtures
+    aws,
+    aws_account,
+    aws_settings,
+    cloudtrail_trail,
+    ec2_instance,
+    ecr_repository,
+    iam_role,
+    iam_user,
+    launch_template,
+    log_group,
+    s3_bucket,
+    security_group,
+    vpc,
+)
+from pytest_awscompliance.items import describe_item, select_items
+from pytest_awscompliance.state import SCAN, ScanState, ensure_plan, runtime_or_none, scan_of
+from pytest_awscompliance.targets import Plan
+
+WORKER_KEY = "awscompliance"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    options.add_options(parser)
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _uses_xdist(config: pytest.Config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None)) or bool(
+        getattr(config.option, "tx", None))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    markers.register(config)
+    config.addinivalue_line("markers", f"{parametrize.NO_RESOURCES_MARK}: internal")
+    state = ScanState(options.load_settings(config))
+    config.stash[SCAN] = state
+    if _is_worker(config):
+        shared = config.workerinput.get(WORKER_KEY) or {}  # type: ignore[attr-defined]
+        if shared.get("plan"):
+            state.plan = Plan.from_dict(shared["plan"])
+        if shared.get("cache_dir"):
+            state.cache_dir = Path(shared["cache_dir"])
+        return
+    if _uses_xdist(config):
+        state.cache_dir = Path(tempfile.mkdtemp(prefix="awscompliance-"))
+    if state.settings.demo:
+        from pytest_awscompliance.demo import start_demo
+
+        demo = start_demo()
+        state.extras["demo"] = demo
+        state.plan = demo.plan(state.settings)
+    elif state.settings.explicit_target or state.settings.regions:
+        ensure_plan(state)
+        if state.error:
+            raise pytest.UsageError(state.error)
+    if _uses_xdist(config) and config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(XdistHooks(), "awscompliance-xdist")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(SCAN, None)
+    if state is None or _is_worker(config):
+        return
+    demo = state.extras.pop("demo", None)
+    if demo is not None:
+        demo.stop()
+    if state.cache_dir is not None:
+        shutil.rmtree(state.cache_dir, ignore_errors=True)
+
+
+class XdistHooks:
+    """Hands the resolved plan and the shared read cache to every worker."""
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        state = scan_of(node.config)
+        node.workerinput[WORKER_KEY] = {
+            "plan": state.plan.to_dict() if state.plan else None,
+            "cache_dir": str(state.cache_dir) if state.cache_dir else None,
+        }
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if not parametrize.aws_fixtures_of(metafunc.fixturenames):
+        return
+    parametrize.check_markers(metafunc.definition)
+    parametrize.parametrize(metafunc, runtime_or_none(metafunc.config))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = scan_of(config)
+    aws_items = [i for i in items if parametrize.aws_fixtures_of(getattr(i, "fixturenames", []))]
+    if aws_items and state.error:
+        raise pytest.UsageError(state.error)
+    for item in aws_items:
+        describe_item(item, state.runtime)
+    keep, drop = select_items(items, state.settings)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    outcomes.classify(report, call.excinfo)
+    return report
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    state = config.stash.get(SCAN, None)
+    if state is None or state.plan is None:
+        return []
+    plan = state.plan
+    lines = [f"aws targets: {len(plan.accounts)} account(s), partition {plan.partition}"
+             + (" (embedded demo organization, moto)" if plan.demo_endpoint else "")]
+    for access in plan.accounts:
+        regions = ", ".join(plan.regions[access.account_id])
+        lines.append(f"  {access.account_id} via {access.label}: {regions}")
+    return lines
+

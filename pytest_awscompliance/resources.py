@@ -1,0 +1,117 @@
+"""Typed, frozen views of AWS resources: the fields controls read, plus the raw item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Resource:
+    """Something a control judges. ``id`` is stable and readable: ``account/region/name``."""
+
+    account_id: str
+    region: str
+    name: str
+    arn: str
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.account_id}/{self.region}/{self.name}"
+
+    def __str__(self) -> str:
+        return self.arn
+
+
+@dataclass(frozen=True)
+class Bucket(Resource):
+    created: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MetadataOptions:
+    http_tokens: str | None
+    http_endpoint: str | None
+
+    @property
+    def requires_imdsv2(self) -> bool:
+        """IMDSv2 only, or the metadata service switched off."""
+        return self.http_tokens == "required" or self.http_endpoint == "disabled"
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any] | None) -> MetadataOptions:
+        data = data or {}
+        return cls(data.get("HttpTokens"), data.get("HttpEndpoint"))
+
+
+@dataclass(frozen=True)
+class Instance(Resource):
+    state: str = ""
+    metadata_options: MetadataOptions = MetadataOptions(None, None)
+    instance_profile_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class User(Resource):
+    user_id: str = ""
+    created: datetime | None = None
+    password_last_used: datetime | None = None
+    permissions_boundary_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class Role(Resource):
+    path: str = "/"
+    created: datetime | None = None
+    trust_policy: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    permissions_boundary_arn: str | None = None
+
+    @property
+    def service_linked(self) -> bool:
+        return self.path.startswith("/aws-service-role/")
+
+
+@dataclass(frozen=True)
+class Repository(Resource):
+    uri: str = ""
+    scan_on_push: bool = False
+    tag_mutability: str = ""
+
+
+@dataclass(frozen=True)
+class Trail(Resource):
+    home_region: str = ""
+    multi_region: bool = False
+    organization_trail: bool = False
+    s3_bucket: str = ""
+    kms_key_id: str | None = None
+    log_file_validation: bool = False
+    cloudwatch_log_group_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class SecurityGroup(Resource):
+    group_id: str = ""
+    vpc_id: str | None = None
+    ingress: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Vpc(Resource):
+    is_default: bool = False
+    cidr: str = ""
+
+
+@dataclass(frozen=True)
+class LaunchTemplate(Resource):
+    template_id: str = ""
+    default_version: int = 0
+    latest_version: int = 0
+
+
+@dataclass(frozen=True)
+class LogGroup(Resource):
+    retention_days: int | None = None
+    kms_key_id: str | None = None

@@ -1,0 +1,82 @@
+"""The per-process state of a scan: plan, clients, read cache and discovered resources."""
+
+from __future__ import annotations
+
+import threading
+
+from pytest_awscompliance.cache import ReadCache
+from pytest_awscompliance.clients import ClientPool
+from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.errors import AwsApiError
+from pytest_awscompliance.inventory import RESOURCE_TYPES
+from pytest_awscompliance.options import Settings
+from pytest_awscompliance.resources import Resource
+from pytest_awscompliance.targets import Plan, Target
+
+NO_RESOURCES = "<none>"
+DISCOVERY_FAILED = "<discovery failed>"
+
+
+class Runtime:
+    """Everything a control needs that outlives one test, built once per process."""
+
+    def __init__(self, settings: Settings, plan: Plan, cache: ReadCache):
+        self.settings = settings
+        self.plan = plan
+        self.cache = cache
+        self.clients = ClientPool()
+        for access in plan.accounts:
+            self.clients.add(access)
+        self._homes = {a.account_id: a.home_region for a in plan.accounts}
+        if plan.demo_endpoint:
+            self._homes = {a.account_id: plan.regions[a.account_id][0] for a in plan.accounts}
+        self._resources: dict[str, dict[str, Resource]] = {}
+        self._failures: dict[str, dict[str, AwsApiError]] = {}
+        self._lock = threading.Lock()
+
+    def home_region(self, account_id: str) -> str:
+        return self._homes[account_id]
+
+    def context(self, account_id: str, region: str) -> AwsContext:
+        return AwsContext(account_id, region, self.plan.partition, self)
+
+    def regional_targets(self) -> list[Target]:
+        return self.plan.regional_targets()
+
+    def account_targets(self) -> list[Target]:
+        return self.plan.account_targets()
+
+    def targets_for(self, fixture: str) -> list[Target]:
+        scope = RESOURCE_TYPES[fixture].scope
+        return self.account_targets() if scope == "account" else self.regional_targets()
+
+    def discover(self, fixture: str) -> tuple[dict[str, Resource], dict[str, AwsApiError]]:
+        """Resources of one type across all targets, by id, plus per-target failures."""
+        with self._lock:
+            if fixture not in self._resources:
+                found: dict[str, Resource] = {}
+                failed: dict[str, AwsApiError] = {}
+                for target in self.targets_for(fixture):
+                    context = self.context(target.account_id, target.region)
+                    try:
+                        for resource in RESOURCE_TYPES[fixture].discover(context):
+                            found[resource.id] = resource
+                    except AwsApiError as exc:
+                        failed[f"{target.id}/{DISCOVERY_FAILED}"] = exc
+                self._resources[fixture] = dict(sorted(found.items()))
+                self._failures[fixture] = failed
+            return self._resources[fixture], self._failures[fixture]
+
+    def resource(self, fixture: str, key: str) -> Resource:
+        """The resource a parametrized test was collected for (or its discovery error)."""
+        found, failed = self.discover(fixture)
+        if key in failed:
+            raise failed[key]
+        return found[key]
+
+
+def split_target(key: str) -> tuple[str, str]:
+    """``account/region[/name]`` -> (account, region)."""
+    account, region = key.split("/")[:2]
+    return account, region
+
