@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +22,14 @@ CLIENT_CONFIG = Config(
     max_pool_connections=32,
     user_agent_extra="pytest-awscompliance",
 )
+
+
+ClientHook = Callable[[Any, str, str, str], None]
+CLIENT_HOOKS: list[ClientHook] = []
+"""Called as ``hook(client, account_id, service, region)`` for every client the scan creates.
+
+The demo uses it to answer the few APIs moto lacks; tests use it to attach a botocore
+``Stubber`` to one client."""
 
 
 def _loopback_host_shim(request: Any, **_: Any) -> None:
@@ -62,6 +71,8 @@ class AccountClients:
                                         endpoint_url=self.access.endpoint_url)
                 if self.access.endpoint_url and service == "s3control":
                     client.meta.events.register("before-send.s3-control", _loopback_host_shim)
+                for hook in CLIENT_HOOKS:
+                    hook(client, self.access.account_id, service, region)
                 self._clients[key] = client
             return client
 

@@ -82,17 +82,18 @@ def select_items(items: list[pytest.Item], settings: Settings
     keep, drop = [], []
     for item in items:
         info = item_info(item)
-        if item.get_closest_marker(NO_RESOURCES_MARK):
-            drop.append(item)
-        elif info is None:
-            keep.append(item)
-        elif settings.severity_min and not at_least(info.control.severity, settings.severity_min):
-            drop.append(item)
-        elif settings.frameworks and not _maps_to(info.control, settings.frameworks):
+        if item.get_closest_marker(NO_RESOURCES_MARK) or (info and not wanted(info, settings)):
             drop.append(item)
         else:
             keep.append(item)
     return keep, drop
+
+
+def wanted(info: ItemInfo, settings: Settings) -> bool:
+    """Whether ``--severity-min`` and ``--aws-framework`` keep this control."""
+    if settings.severity_min and not at_least(info.control.severity, settings.severity_min):
+        return False
+    return not settings.frameworks or _maps_to(info.control, settings.frameworks)
 
 
 def _maps_to(control: ControlMeta, frameworks: tuple[str, ...]) -> bool:

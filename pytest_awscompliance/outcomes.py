@@ -15,7 +15,8 @@ def first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
 
-def classify(report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseException] | None) -> None:
+def classify(report: pytest.TestReport,
+             excinfo: pytest.ExceptionInfo[BaseException] | None) -> None:
     """Rewrite a call report in place: scanner errors become errors, messages are kept short.
 
     ``report.when`` becomes ``"setup"`` for a scanner error so that the terminal, JUnit

@@ -76,6 +76,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(SCAN, None)
+    if state is not None and state.runtime is not None:
+        state.runtime.close()
     if state is None or _is_worker(config):
         return
     demo = state.extras.pop("demo", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from pytest_awscompliance.cache import ReadCache
 from pytest_awscompliance.clients import ClientPool
@@ -28,11 +29,26 @@ class Runtime:
         for access in plan.accounts:
             self.clients.add(access)
         self._homes = {a.account_id: a.home_region for a in plan.accounts}
+        self._hooks: list[Any] = []
         if plan.demo_endpoint:
+            from pytest_awscompliance import clients
+            from pytest_awscompliance.demo.gaps import install
+
+            self._hooks.append(install(plan.demo_endpoint))
+            clients.CLIENT_HOOKS.extend(self._hooks)
             self._homes = {a.account_id: plan.regions[a.account_id][0] for a in plan.accounts}
         self._resources: dict[str, dict[str, Resource]] = {}
         self._failures: dict[str, dict[str, AwsApiError]] = {}
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Forget the client hooks this runtime installed."""
+        from pytest_awscompliance import clients
+
+        for hook in self._hooks:
+            if hook in clients.CLIENT_HOOKS:
+                clients.CLIENT_HOOKS.remove(hook)
+        self._hooks.clear()
 
     def home_region(self, account_id: str) -> str:
         return self._homes[account_id]

@@ -77,7 +77,7 @@ def assumed_session(base: boto3.Session, role_arn: str, *, external_id: str | No
         }
 
     core = botocore.session.get_session()
-    core._credentials = DeferredRefreshableCredentials(  # noqa: SLF001 - documented pattern
+    core._credentials = DeferredRefreshableCredentials(
         refresh_using=refresh, method="assume-role"
     )
     session = boto3.Session(botocore_session=core, region_name=region)

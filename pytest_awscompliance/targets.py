@@ -7,6 +7,7 @@ workers receive instead of resolving again.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,10 +160,18 @@ def _regions_for(access: AccountAccess, requested: tuple[str, ...]) -> list[str]
     return regions
 
 
+@functools.cache
+def known_regions() -> frozenset[str]:
+    """Every region botocore knows in the aws, aws-cn and aws-us-gov partitions."""
+    session = boto3.Session()
+    return frozenset(
+        region
+        for partition in ("aws", "aws-cn", "aws-us-gov")
+        for region in session.get_available_regions("ec2", partition)
+    )
+
+
 def _check_region_names(regions: list[str]) -> None:
-    known = set(boto3.Session().get_available_regions("ec2"))
-    known |= set(boto3.Session().get_available_regions("ec2", "aws-us-gov"))
-    known |= set(boto3.Session().get_available_regions("ec2", "aws-cn"))
     for region in regions:
-        if region not in known:
+        if region not in known_regions():
             raise TargetError(f"unknown AWS region {region!r}")

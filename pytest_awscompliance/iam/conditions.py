@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from .matching import Context, like_matches, resource_matches, substitute
@@ -95,7 +95,7 @@ def _date(text: str) -> float | None:
     try:
         parsed = datetime.fromisoformat(text.strip())
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
+            parsed = parsed.replace(tzinfo=UTC)
         return parsed.timestamp()
     except (ValueError, OverflowError, OSError):
         return None

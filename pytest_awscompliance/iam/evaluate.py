@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Union
+from typing import Any
 
 from .conditions import evaluate_conditions
 from .matching import Context, action_matcher, normalize_context, resource_matches
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 #: A parsed `Policy`, a policy dict, or a JSON string.
-PolicyLike = Union[Policy, Mapping[str, Any], str]
+PolicyLike = Policy | Mapping[str, Any] | str
 
 _DENY, _MAYBE_DENY, _ALLOW, _MAYBE_ALLOW = 1, 2, 4, 8
 _WILDCARD_ACTIONS = frozenset({"*", "*:*"})
@@ -70,15 +70,15 @@ class _Compiled:
     """A statement prepared for fast repeated matching."""
 
     __slots__ = (
-        "deny",
-        "negate_action",
-        "match_all",
-        "exact",
-        "globs",
-        "resources",
-        "not_resources",
         "any_resource",
         "conditions",
+        "deny",
+        "exact",
+        "globs",
+        "match_all",
+        "negate_action",
+        "not_resources",
+        "resources",
         "variables",
     )
 
@@ -134,7 +134,7 @@ class _Compiled:
 class _CompiledPolicy:
     """Statements of one policy indexed by service prefix, plus a result cache."""
 
-    __slots__ = ("by_service", "any_service", "cache")
+    __slots__ = ("any_service", "by_service", "cache")
 
     def __init__(self, policy: Policy) -> None:
         self.by_service: dict[str, list[_Compiled]] = {}
@@ -289,18 +289,19 @@ def is_full_admin(policy: PolicyLike) -> bool:
     """
     parsed = as_policy(policy)
     admin_shaped = any(
-        st.is_allow
-        and st.resources is not None
-        and "*" in st.resources
-        and (
-            (st.actions is not None and any(a in _WILDCARD_ACTIONS for a in st.actions))
-            or (st.not_actions is not None and not any(a in _WILDCARD_ACTIONS for a in st.not_actions))
-        )
+        st.is_allow and "*" in (st.resources or ()) and _grants_everything(st)
         for st in parsed.statements
     )
     if not admin_shaped:
         return False
     return PolicySet([parsed]).evaluate(_PROBE) is not Decision.DENY
+
+
+def _grants_everything(statement: Statement) -> bool:
+    """Action ``*``/``*:*``, or a NotAction that does not itself exclude everything."""
+    if statement.actions is not None:
+        return any(a in _WILDCARD_ACTIONS for a in statement.actions)
+    return not any(a in _WILDCARD_ACTIONS for a in statement.not_actions or ())
 
 
 def service_wildcards(policy: PolicyLike) -> list[str]:

@@ -307,9 +307,7 @@ def _principals(raw: Mapping[str, Any], name: str, where: str) -> tuple[Principa
     if value == "*":
         return (Principal("*", ("*",)),)
     if not isinstance(value, Mapping) or not value:
-        raise PolicyError(
-            f"{where}: {name} must be \"*\" or a non-empty object, got {_short(value)}"
-        )
+        raise PolicyError(f'{where}: {name} must be "*" or a non-empty object, got {_short(value)}')
     result = []
     for ptype, pvalues in value.items():
         if ptype not in _PRINCIPAL_TYPES:

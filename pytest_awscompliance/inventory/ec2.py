@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.resources import Instance, LaunchTemplate, MetadataOptions, \
-    SecurityGroup, Vpc
+from pytest_awscompliance.resources import (
+    Instance,
+    LaunchTemplate,
+    MetadataOptions,
+    SecurityGroup,
+    Vpc,
+)
 
 GONE_STATES = frozenset({"terminated", "shutting-down"})
 
