@@ -31,7 +31,14 @@ class ItemInfo:
             ("region", self.region),
             ("resource", self.resource),
             ("title", self.control.title),
+            ("frameworks", format_frameworks(self.control.frameworks)),
+            ("remediation", self.control.remediation),
         ]
+
+
+def format_frameworks(frameworks: dict[str, str]) -> str:
+    """``{"cis-aws-3.0": "1.4", "aws-fsbp": "IAM.4"}`` -> ``"aws-fsbp:IAM.4 cis-aws-3.0:1.4"``."""
+    return " ".join(f"{name}:{ref}" for name, ref in sorted(frameworks.items()))
 
 
 ITEM_INFO = pytest.StashKey[ItemInfo]()
