@@ -131,7 +131,20 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     state = config.stash.get(SCAN, None)
     if state is None or state.plan is None:
         return []
-    plan = state.plan
+    state.extras["header_shown"] = True
+    return target_lines(state.plan)
+
+
+def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
+    """Targets resolved lazily (default credential chain) are shown after collection."""
+    state = config.stash.get(SCAN, None)
+    if state is None or state.plan is None or state.extras.get("header_shown"):
+        return []
+    return target_lines(state.plan)
+
+
+def target_lines(plan: Plan) -> list[str]:
+    """The targets, for the report header: accounts, how they are reached, regions."""
     lines = [f"aws targets: {len(plan.accounts)} account(s), partition {plan.partition}"
              + (" (embedded demo organization, moto)" if plan.demo_endpoint else "")]
     for access in plan.accounts:

@@ -82,6 +82,7 @@ def resolve(settings: Settings, *, demo_endpoint: str | None = None,
             return Plan(accounts=demo_accounts,
                         regions={a.account_id: regions for a in demo_accounts},
                         demo_endpoint=demo_endpoint)
+        _check_region_names([r for r in settings.regions if r != "all"])
         accounts, partition = _resolve_accounts(settings)
         regions = {a.account_id: _regions_for(a, settings.regions) for a in accounts}
         return Plan(accounts=accounts, regions=regions, partition=partition)
@@ -156,7 +157,6 @@ def _regions_for(access: AccountAccess, requested: tuple[str, ...]) -> list[str]
                          if r.get("OptInStatus", "opt-in-not-required") in ENABLED_REGION_STATES)
     else:
         regions = list(dict.fromkeys(requested))
-    _check_region_names(regions)
     return regions
 
 
