@@ -1,0 +1,84 @@
+"""The demo scan end to end: JUnit properties, every control both ways, same outcomes on -n 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from pytest_awscompliance.catalog import bundled_controls
+
+PROPERTIES = ("control_id", "severity", "account", "region", "resource", "title", "frameworks",
+              "remediation")
+
+
+def offline_environ() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="never-used", AWS_SECRET_ACCESS_KEY="never-used",
+               AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_CONFIG_FILE="/nonexistent",
+               AWS_SHARED_CREDENTIALS_FILE="/nonexistent")
+    return env
+
+
+def demo_scan(tmp: Path, *args: str) -> ET.Element:
+    """Run the README's demo scan in a subprocess and return its JUnit XML root."""
+    xml = tmp / "compliance.xml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--pyargs", "compliance_tests", "--aws-demo",
+         "-p", "no:cacheprovider", f"--junitxml={xml}", "-o", "junit_family=xunit2", *args],
+        cwd=tmp, env=offline_environ(), capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode in (0, 1), proc.stdout[-3000:] + proc.stderr[-3000:]
+    return ET.parse(xml).getroot()
+
+
+def outcomes(root: ET.Element) -> dict[str, str]:
+    found = {}
+    for case in root.iter("testcase"):
+        kinds = [child.tag for child in case if child.tag in ("failure", "error", "skipped")]
+        found[f"{case.get('classname')}::{case.get('name')}"] = kinds[0] if kinds else "passed"
+    return found
+
+
+def properties(case: ET.Element) -> dict[str, str]:
+    return {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
+
+
+@pytest.fixture(scope="module")
+def serial_scan(tmp_path_factory: pytest.TempPathFactory) -> ET.Element:
+    return demo_scan(tmp_path_factory.mktemp("serial"))
+
+
+def test_every_testcase_carries_the_control_properties(serial_scan: ET.Element) -> None:
+    cases = list(serial_scan.iter("testcase"))
+    assert len(cases) >= 10
+    for case in cases:
+        props = properties(case)
+        assert set(PROPERTIES) <= set(props), (case.get("name"), props)
+        assert props["severity"] in {"critical", "high", "medium", "low", "info"}
+        assert props["account"] in {"123456789012", "222222222222", "333333333333"}
+        assert props["resource"]
+
+
+def test_every_bundled_control_passes_and_fails_somewhere_in_the_demo(
+        serial_scan: ET.Element) -> None:
+    seen: dict[str, set[str]] = defaultdict(set)
+    for case in serial_scan.iter("testcase"):
+        kinds = {child.tag for child in case} & {"failure", "error", "skipped"}
+        seen[properties(case)["control_id"]].add(kinds.pop() if kinds else "passed")
+    for entry in bundled_controls():
+        assert {"passed", "failure"} <= seen[entry.meta.id], (entry.meta.id,
+                                                             seen[entry.meta.id])
+        assert "error" not in seen[entry.meta.id], entry.meta.id
+
+
+def test_xdist_gives_the_same_outcomes(serial_scan: ET.Element,
+                                      tmp_path_factory: pytest.TempPathFactory) -> None:
+    parallel = demo_scan(tmp_path_factory.mktemp("parallel"), "-n", "2")
+    assert outcomes(parallel) == outcomes(serial_scan)
+    assert not any("@" in name for name in outcomes(parallel))
