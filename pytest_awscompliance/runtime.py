@@ -18,6 +18,15 @@ NO_RESOURCES = "<none>"
 DISCOVERY_FAILED = "<discovery failed>"
 
 
+class OfflineClients(ClientPool):
+    """Replaying a snapshot: no client is ever created, so nothing can be sent."""
+
+    def client(self, account_id: str, service: str, region: str) -> Any:
+        raise AwsApiError(service, "CreateClient", "OfflineReplay",
+                          "replaying a snapshot: no request is sent to AWS",
+                          f"{account_id}/{region}")
+
+
 class Runtime:
     """Everything a control needs that outlives one test, built once per process."""
 
@@ -25,7 +34,7 @@ class Runtime:
         self.settings = settings
         self.plan = plan
         self.cache = cache
-        self.clients = ClientPool()
+        self.clients: ClientPool = OfflineClients() if cache.offline else ClientPool()
         for access in plan.accounts:
             self.clients.add(access)
         self._homes = {a.account_id: a.home_region for a in plan.accounts}

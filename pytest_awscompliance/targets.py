@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from pytest_awscompliance.errors import TargetError
 from pytest_awscompliance.options import Settings
 from pytest_awscompliance.sessions import AccountAccess, base_session, session_for
+from pytest_awscompliance.sharding import in_shard
 
 DEFAULT_REGION = "us-east-1"
 ENABLED_REGION_STATES = ("opt-in-not-required", "opted-in")
@@ -72,6 +73,21 @@ def resolve(settings: Settings, *, demo_endpoint: str | None = None,
             demo_accounts: list[AccountAccess] | None = None,
             demo_regions: list[str] | None = None) -> Plan:
     """Resolve the settings into a plan; raise ``TargetError`` with one readable line."""
+    plan = _resolve(settings, demo_endpoint, demo_accounts, demo_regions)
+    return select_shard(plan, settings.shard) if settings.shard else plan
+
+
+def select_shard(plan: Plan, shard: tuple[int, int]) -> Plan:
+    """Keep the accounts of shard K of N (see sharding.py)."""
+    index, count = shard
+    accounts = [a for a in plan.accounts if in_shard(a.account_id, index, count)]
+    return Plan(accounts=accounts, regions={a.account_id: plan.regions[a.account_id]
+                                            for a in accounts},
+                partition=plan.partition, demo_endpoint=plan.demo_endpoint)
+
+
+def _resolve(settings: Settings, demo_endpoint: str | None,
+             demo_accounts: list[AccountAccess] | None, demo_regions: list[str] | None) -> Plan:
     try:
         if settings.demo:
             assert demo_endpoint and demo_accounts and demo_regions
