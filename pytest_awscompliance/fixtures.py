@@ -18,6 +18,7 @@ from pytest_awscompliance.resources import (
     Instance,
     LaunchTemplate,
     LogGroup,
+    ManagedPolicy,
     Repository,
     Role,
     SecurityGroup,
@@ -86,6 +87,12 @@ def iam_user(request: pytest.FixtureRequest) -> User:
 def iam_role(request: pytest.FixtureRequest) -> Role:
     """Each IAM role of each account."""
     return _resource(request, "iam_role")
+
+
+@pytest.fixture
+def iam_policy(request: pytest.FixtureRequest) -> ManagedPolicy:
+    """Each customer-managed IAM policy of each account."""
+    return _resource(request, "iam_policy")
 
 
 @pytest.fixture

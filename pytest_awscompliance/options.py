@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pytest_awscompliance.reporting import options as report_options
 from pytest_awscompliance.severity import LEVELS, parse_level
+from pytest_awscompliance.sharding import parse_shard
+from pytest_awscompliance.waivers import options as waiver_options
 
 GROUP = "aws-compliance"
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -68,6 +72,9 @@ class Settings:
     demo: bool = False
     severity_min: str | None = None
     frameworks: tuple[str, ...] = ()
+    snapshot_save: str | None = None
+    snapshot: str | None = None
+    shard: tuple[int, int] | None = None
     tunables: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -110,6 +117,17 @@ def add_options(parser: pytest.Parser) -> None:
                     help="run only controls mapped to this framework, e.g. cis-aws-3.0 "
                          "(repeatable). ini: aws_frameworks")
 
+    group.addoption("--aws-snapshot-save", metavar="PATH",
+                    help="record every AWS answer of this run into PATH (replay with "
+                         "--aws-snapshot)")
+    group.addoption("--aws-snapshot", metavar="PATH",
+                    help="run offline from a snapshot recorded with --aws-snapshot-save: no "
+                         "credentials, no network")
+    group.addoption("--aws-shard", metavar="K/N",
+                    help="scan only shard K of N of the target accounts (CI matrix jobs). "
+                         "ini: aws_shard")
+
+    parser.addini("aws_shard", "default for --aws-shard", default="")
     parser.addini("aws_profiles", "default for --aws-profile", type="linelist", default=[])
     parser.addini("aws_accounts", "default for --aws-account", type="linelist", default=[])
     parser.addini("aws_role_name", "default for --aws-role-name", default="")
@@ -118,6 +136,8 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini("aws_regions", "default for --aws-region", type="linelist", default=[])
     parser.addini("severity_min", "default for --severity-min", default="")
     parser.addini("aws_frameworks", "default for --aws-framework", type="linelist", default=[])
+    waiver_options.add_options(parser, group)  # --compliance-waivers & co (waivers/options.py)
+    report_options.add_options(parser, group)  # --compliance-json, --fail-on-severity
     for tunable in TUNABLES:
         parser.addini(tunable.name, f"{tunable.help} (default: {tunable.default!r})",
                       type=tunable.kind, default=tunable.default)
@@ -144,6 +164,11 @@ def load_settings(config: pytest.Config) -> Settings:
             raise pytest.UsageError(f"--severity-min: {exc}") from None
     frameworks = tuple(_pick(opt("aws_framework"), config.getini("aws_frameworks")))
     tunables = {t.name: config.getini(t.name) for t in TUNABLES}
+    shard_text = _pick(opt("aws_shard"), config.getini("aws_shard")) or None
+    try:
+        shard = parse_shard(shard_text) if shard_text else None
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
     settings = Settings(
         profiles=profiles,
         accounts=accounts,
@@ -154,6 +179,9 @@ def load_settings(config: pytest.Config) -> Settings:
         demo=demo,
         severity_min=severity_min,
         frameworks=frameworks,
+        snapshot_save=opt("aws_snapshot_save") or None,
+        snapshot=opt("aws_snapshot") or None,
+        shard=shard,
         tunables=tunables,
     )
     validate(settings)
@@ -180,6 +208,15 @@ def validate(settings: Settings) -> None:
     if settings.demo and (settings.profiles or settings.accounts or settings.organization):
         raise fail("--aws-demo scans the embedded demo organization and cannot be combined "
                    "with --aws-profile, --aws-account or --aws-organization")
+    if settings.snapshot and (settings.explicit_target or settings.regions):
+        raise fail("--aws-snapshot replays the accounts and regions it recorded and cannot be "
+                   "combined with target options")
+    if settings.snapshot and settings.snapshot_save:
+        raise fail("--aws-snapshot and --aws-snapshot-save are exclusive")
+    if settings.snapshot_save:
+        parent = Path(settings.snapshot_save).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise fail(f"--aws-snapshot-save: directory {parent} does not exist")
     for name in ("aws_ecr_vulnerability_threshold",):
         value = str(settings.tunables.get(name, "")).upper()
         if value not in {"INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"}:

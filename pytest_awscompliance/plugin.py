@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import markers, options, outcomes, parametrize
+from pytest_awscompliance import __version__, markers, options, outcomes, parametrize, snapshot
+from pytest_awscompliance.cache import ReadCache
 from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin fixtures
     aws,
     aws_account,
@@ -17,6 +18,7 @@ from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin
     cloudtrail_trail,
     ec2_instance,
     ecr_repository,
+    iam_policy,
     iam_role,
     iam_user,
     launch_template,
@@ -26,8 +28,10 @@ from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin
     vpc,
 )
 from pytest_awscompliance.items import describe_item, select_items
+from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
 from pytest_awscompliance.state import SCAN, ScanState, ensure_plan, runtime_or_none, scan_of
 from pytest_awscompliance.targets import Plan
+from pytest_awscompliance.waivers.plugin import WaiverPlugin
 
 WORKER_KEY = "awscompliance"
 
@@ -51,6 +55,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{parametrize.NO_RESOURCES_MARK}: internal")
     state = ScanState(options.load_settings(config))
     config.stash[SCAN] = state
+    config.pluginmanager.register(WaiverPlugin(), WaiverPlugin.name)
+    config.pluginmanager.register(ReportingPlugin(config), PLUGIN_NAME)
+    if state.settings.snapshot:
+        load_snapshot(state)
     if _is_worker(config):
         shared = config.workerinput.get(WORKER_KEY) or {}  # type: ignore[attr-defined]
         if shared.get("plan"):
@@ -66,12 +74,38 @@ def pytest_configure(config: pytest.Config) -> None:
         demo = start_demo()
         state.extras["demo"] = demo
         state.plan = demo.plan(state.settings)
-    elif state.settings.explicit_target or state.settings.regions:
+    elif state.settings.snapshot:
+        pass  # the plan came from the snapshot
+    elif state.settings.explicit_target or state.settings.regions or state.settings.snapshot_save:
         ensure_plan(state)
         if state.error:
             raise pytest.UsageError(state.error)
     if _uses_xdist(config) and config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "awscompliance-xdist")
+
+
+def load_snapshot(state: ScanState) -> None:
+    """Replay mode: the plan and every answer come from the snapshot file."""
+    try:
+        plan, entries, meta = snapshot.load(Path(state.settings.snapshot or ""))
+    except snapshot.SnapshotError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    state.plan = plan
+    state.offline_entries = entries
+    state.extras["snapshot"] = meta
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    state = config.stash.get(SCAN, None)
+    if state is None or _is_worker(config) or not state.settings.snapshot_save:
+        return
+    if state.plan is None:
+        return
+    cache = state.runtime.cache if state.runtime else ReadCache(state.cache_dir)
+    snapshot.save(Path(state.settings.snapshot_save), state.plan, cache.entries(),
+                  __version__)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -88,7 +122,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 class XdistHooks:
-    """Hands the resolved plan and the shared read cache to every worker."""
+    """Hands the plan and the shared read cache to every worker; schedules by target."""
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        if config.getoption("dist") != "load":
+            return None  # the user chose a distribution mode: respect it
+        from pytest_awscompliance.scheduling import TargetScheduling
+
+        return TargetScheduling(config, log)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:

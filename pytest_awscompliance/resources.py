@@ -74,6 +74,16 @@ class Role(Resource):
 
 
 @dataclass(frozen=True)
+class ManagedPolicy(Resource):
+    """A customer-managed IAM policy (the document is read by the controls that need it)."""
+
+    policy_id: str = ""
+    path: str = "/"
+    default_version_id: str = ""
+    attachment_count: int = 0
+
+
+@dataclass(frozen=True)
 class Repository(Resource):
     uri: str = ""
     scan_on_push: bool = False

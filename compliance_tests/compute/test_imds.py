@@ -2,6 +2,10 @@
 
 import pytest
 
+from pytest_awscompliance.facts.autoscaling import launch_configurations_in_use
+from pytest_awscompliance.facts.ec2 import account_imds_defaults, launch_template_problems
+from pytest_awscompliance.resources import MetadataOptions
+
 
 @pytest.mark.severity("high")
 @pytest.mark.control(
@@ -17,3 +21,65 @@ def test_instance_requires_imdsv2(ec2_instance):
         f"{ec2_instance.name} accepts IMDSv1 (HttpTokens={options.http_tokens}, "
         f"HttpEndpoint={options.http_endpoint})"
     )
+
+
+@pytest.mark.severity("high")
+@pytest.mark.control(
+    "ec2-account-imdsv2-default",
+    title="The account-level IMDS default requires IMDSv2 for new launches",
+    remediation="aws ec2 modify-instance-metadata-defaults --region <region> "
+    "--http-tokens required --http-tokens-enforced enabled",
+)
+def test_account_imds_default_requires_imdsv2(aws):
+    """Judged in every scanned region, whether or not it runs instances (Prowler reports
+    only regions with instances)."""
+    tokens = account_imds_defaults(aws).get("HttpTokens")
+    assert tokens == "required", (
+        f"account {aws.account_id} in {aws.region}: new instances accept IMDSv1 by default "
+        f"(account-level HttpTokens={tokens or 'not set'})"
+    )
+
+
+@pytest.mark.severity("high")
+@pytest.mark.control(
+    "ec2-launch-template-imdsv2",
+    title="Launch templates (default and latest versions) require IMDSv2",
+    frameworks={"aws-fsbp": "EC2.170"},
+    remediation="aws ec2 create-launch-template-version --launch-template-id <id> "
+    "--source-version <n> --launch-template-data "
+    "'{\"MetadataOptions\":{\"HttpTokens\":\"required\"}}', then aws ec2 "
+    "modify-launch-template --launch-template-id <id> --default-version <new>",
+)
+def test_launch_template_requires_imdsv2(launch_template, aws):
+    """Stricter than Prowler, which passes when *any* version requires IMDSv2 and reads a
+    missing HttpEndpoint as "disabled": here both the default and the latest version must
+    require it, and unset options pass only through the AMI (ImdsSupport v2.0) or the
+    account default."""
+    problems = launch_template_problems(aws, launch_template)
+    assert not problems, (
+        f"launch template {launch_template.name} ({launch_template.template_id}) accepts "
+        f"IMDSv1: {'; '.join(problems)}"
+    )
+
+
+@pytest.mark.severity("high")
+@pytest.mark.control(
+    "autoscaling-launch-config-imdsv2",
+    title="Launch configurations used by Auto Scaling groups require IMDSv2",
+    frameworks={"aws-fsbp": "AutoScaling.3"},
+    remediation="Replace the launch configuration with a launch template that sets "
+    "MetadataOptions HttpTokens=required (launch configurations cannot be edited), or "
+    "aws autoscaling create-launch-configuration ... --metadata-options HttpTokens=required",
+)
+def test_launch_configurations_require_imdsv2(aws):
+    """Groups that use launch templates are judged by ec2-launch-template-imdsv2."""
+    configs = launch_configurations_in_use(aws)
+    if not configs:
+        pytest.skip(f"no Auto Scaling group in {aws.label} uses a launch configuration")
+    weak = [
+        f"{c['LaunchConfigurationName']} (HttpTokens={o.http_tokens or 'not set'}, "
+        f"HttpEndpoint={o.http_endpoint or 'not set'})"
+        for c in configs
+        if not (o := MetadataOptions.from_api(c.get("MetadataOptions"))).requires_imdsv2
+    ]
+    assert not weak, f"launch configurations in {aws.label} accept IMDSv1: {', '.join(weak)}"

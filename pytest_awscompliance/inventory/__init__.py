@@ -26,6 +26,8 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType("s3_bucket", "account", s3.buckets, "every S3 bucket of the account"),
         ResourceType("iam_user", "account", iam.users, "every IAM user"),
         ResourceType("iam_role", "account", iam.roles, "every IAM role"),
+        ResourceType("iam_policy", "account", iam.policies,
+                     "every customer-managed IAM policy"),
         ResourceType("ec2_instance", "regional", ec2.instances,
                      "EC2 instances not terminated or shutting down"),
         ResourceType("security_group", "regional", ec2.security_groups,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.resources import Role, User
+from pytest_awscompliance.resources import ManagedPolicy, Role, User
 
 
 def users(aws: AwsContext) -> list[User]:
@@ -39,6 +39,24 @@ def roles(aws: AwsContext) -> list[Role]:
             trust_policy=item.get("AssumeRolePolicyDocument") or {},
             permissions_boundary_arn=(item.get("PermissionsBoundary") or {}).get(
                 "PermissionsBoundaryArn"),
+        )
+        for item in listed
+    ]
+
+
+def policies(aws: AwsContext) -> list[ManagedPolicy]:
+    listed = aws.paginate("iam", "list_policies", Scope="Local").get("Policies", [])
+    return [
+        ManagedPolicy(
+            account_id=aws.account_id,
+            region="global",
+            name=item["PolicyName"],
+            arn=item["Arn"],
+            raw=item,
+            policy_id=item.get("PolicyId", ""),
+            path=item.get("Path", "/"),
+            default_version_id=item.get("DefaultVersionId", ""),
+            attachment_count=int(item.get("AttachmentCount", 0)),
         )
         for item in listed
     ]

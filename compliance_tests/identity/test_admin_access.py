@@ -1,0 +1,158 @@
+"""Least privilege (tip 2): no full-admin policies, no admins by accident, no broad grants."""
+
+from fnmatch import fnmatchcase
+
+import pytest
+
+from pytest_awscompliance.facts.iam import directory, policy_entities
+from pytest_awscompliance.iam import service_wildcards
+from pytest_awscompliance.privilege import admin_grants, full_admin, is_admin, parsed
+
+
+def _principal(aws, kind, name):
+    found = directory(aws).principal(kind, name)
+    if found is None:
+        pytest.skip(f"{kind} {name} is not in GetAccountAuthorizationDetails (created since)")
+    return found
+
+
+def _allow_listed(aws_settings, name):
+    return any(fnmatchcase(name, glob) for glob in aws_settings.tunable("aws_admin_role_allowlist"))
+
+
+def _admin_sources(principal):
+    grants = [g.describe() for g in admin_grants(principal)]
+    if not grants and is_admin(principal):
+        grants = ["its policies together, which allow every action on every resource"]
+    return grants
+
+
+def _document(aws, iam_policy):
+    managed = directory(aws).managed.get(iam_policy.arn)
+    return managed.document if managed else None
+
+
+@pytest.mark.severity("high")
+@pytest.mark.control(
+    "iam-customer-policy-no-full-admin",
+    title='No attached customer-managed policy allows "*" on "*"',
+    frameworks={"cis-aws-3.0": "1.16", "cis-aws-7.0": "2.14", "aws-fsbp": "IAM.1"},
+    remediation="aws iam create-policy-version --policy-arn <arn> --set-as-default "
+    "--policy-document file://least-privilege.json (or detach the policy)",
+)
+def test_customer_policy_not_full_admin(iam_policy, aws):
+    """Deny-aware; ``*:*`` and Allow+NotAction on ``*`` count as full admin (Prowler's
+    stricter reading of IAM.1)."""
+    if iam_policy.attachment_count == 0:
+        pytest.skip(f"policy {iam_policy.name} is not attached to anything")
+    assert not full_admin(_document(aws, iam_policy)), (
+        f"customer-managed policy {iam_policy.name} (default version "
+        f"{iam_policy.default_version_id}) allows every action on every resource and is "
+        f"attached {iam_policy.attachment_count} time(s)"
+    )
+
+
+@pytest.mark.severity("critical")
+@pytest.mark.control(
+    "iam-inline-policy-no-full-admin",
+    title='No inline user, group or role policy allows "*" on "*"',
+    frameworks={"cis-aws-3.0": "1.16", "cis-aws-7.0": "2.14"},
+    remediation="aws iam delete-user-policy / delete-group-policy / delete-role-policy "
+    "--policy-name <name> ... and grant least privilege through managed policies",
+)
+def test_inline_policies_not_full_admin(aws_account):
+    offenders = [p.describe() for p in directory(aws_account).inline_policies()
+                 if full_admin(p.document)]
+    assert not offenders, (
+        f"account {aws_account.account_id}: {len(offenders)} inline polic"
+        f"{'y allows' if len(offenders) == 1 else 'ies allow'} every action on every "
+        f"resource: {'; '.join(offenders)}"
+    )
+
+
+ADMIN_REMEDIATION = ("aws iam detach-user-policy / detach-group-policy / detach-role-policy "
+                     "--policy-arn arn:aws:iam::aws:policy/AdministratorAccess ...; give people "
+                     "least-privilege roles, and allow-list break-glass roles in "
+                     "aws_admin_role_allowlist")
+
+
+@pytest.mark.severity("critical")
+@pytest.mark.control(
+    "iam-no-administratoraccess-for-humans",
+    title="IAM users and groups do not get AdministratorAccess or full-admin policies",
+    remediation=ADMIN_REMEDIATION,
+)
+def test_user_is_not_admin(iam_user, aws, aws_settings):
+    """A user fails for AdministratorAccess or a ``*``-on-``*`` policy, held directly or
+    through a group (so every group with members is covered), or for policies that together
+    allow everything."""
+    if _allow_listed(aws_settings, iam_user.name):
+        pytest.skip(f"user {iam_user.name} is allow-listed in aws_admin_role_allowlist")
+    grants = _admin_sources(_principal(aws, "user", iam_user.name))
+    assert not grants, f"user {iam_user.name} is an administrator through {'; '.join(grants)}"
+
+
+@pytest.mark.severity("critical")
+@pytest.mark.control(
+    "iam-no-administratoraccess-for-humans",
+    title="Roles that are not allow-listed do not get AdministratorAccess or full-admin policies",
+    remediation=ADMIN_REMEDIATION,
+)
+def test_role_is_not_admin(iam_role, aws, aws_settings):
+    if iam_role.service_linked:
+        pytest.skip(f"{iam_role.name} is a service-linked role managed by AWS")
+    if _allow_listed(aws_settings, iam_role.name):
+        pytest.skip(f"role {iam_role.name} is allow-listed in aws_admin_role_allowlist")
+    grants = _admin_sources(_principal(aws, "role", iam_role.name))
+    assert not grants, (
+        f"role {iam_role.name} is an administrator through {'; '.join(grants)} "
+        "and is not in aws_admin_role_allowlist"
+    )
+
+
+@pytest.mark.severity("low")
+@pytest.mark.control(
+    "iam-user-no-direct-policies",
+    title="IAM users get permissions only through groups or roles",
+    frameworks={"cis-aws-3.0": "1.15", "cis-aws-7.0": "2.13", "aws-fsbp": "IAM.2"},
+    remediation="aws iam add-user-to-group --user-name <user> --group-name <group>; then "
+    "aws iam detach-user-policy / delete-user-policy for each direct policy",
+)
+def test_user_has_no_direct_policies(iam_user, aws):
+    direct = _principal(aws, "user", iam_user.name).direct_policies
+    assert not direct, (
+        f"user {iam_user.name} has policies of its own: {'; '.join(p.describe() for p in direct)}"
+    )
+
+
+@pytest.mark.severity("low")
+@pytest.mark.control(
+    "iam-policy-no-service-wildcard",
+    title='Customer-managed policies do not allow "service:*"',
+    frameworks={"aws-fsbp": "IAM.21"},
+    remediation="aws iam create-policy-version --policy-arn <arn> --set-as-default "
+    "--policy-document file://policy-with-named-actions.json",
+)
+def test_policy_has_no_service_wildcard(iam_policy, aws):
+    policy = parsed(_document(aws, iam_policy))
+    wildcards = service_wildcards(policy) if policy is not None else []
+    assert not wildcards, (
+        f"customer-managed policy {iam_policy.name} allows whole services: {', '.join(wildcards)}"
+    )
+
+
+@pytest.mark.severity("medium")
+@pytest.mark.control(
+    "iam-cloudshell-full-access-not-attached",
+    title="AWSCloudShellFullAccess is not attached to anyone",
+    frameworks={"cis-aws-3.0": "1.22", "cis-aws-7.0": "2.20", "aws-securityhub": "IAM.27"},
+    remediation="aws iam detach-user-policy / detach-group-policy / detach-role-policy "
+    "--policy-arn arn:aws:iam::aws:policy/AWSCloudShellFullAccess ...",
+)
+def test_cloudshell_full_access_not_attached(aws_account):
+    entities = policy_entities(aws_account, "AWSCloudShellFullAccess")
+    holders = [f"{kind}/{name}" for kind, names in entities.items() for name in names]
+    assert not holders, (
+        f"account {aws_account.account_id}: AWSCloudShellFullAccess is attached to "
+        f"{', '.join(holders)}"
+    )

@@ -1,0 +1,126 @@
+"""AWS Organizations (general recommendations): membership, guardrail SCPs, environments."""
+
+import pytest
+
+from pytest_awscompliance.facts.organizations import (
+    account_tags,
+    cannot_see_organization,
+    guardrail_scps,
+    is_management_account,
+    organization,
+    organization_accounts,
+    roots,
+    scp_enabled,
+    workloads,
+)
+from pytest_awscompliance.org_layout import account_label, placement_problems
+
+
+@pytest.mark.severity("medium")
+@pytest.mark.control(
+    "account-member-of-organization",
+    title="The account belongs to an AWS Organization with all features enabled",
+    frameworks={"aws-securityhub": "Account.2"},
+    remediation="Invite the account from the management account (aws organizations "
+    "invite-account-to-organization --target Id=<id>,Type=ACCOUNT) and accept the "
+    "handshake; enable all features with aws organizations enable-all-features",
+)
+def test_account_in_organization(aws_account):
+    org = organization(aws_account)
+    assert org is not None and org.get("FeatureSet") == "ALL", (
+        f"account {aws_account.account_id} "
+        + ("is not in an AWS Organization" if org is None else
+           f"is in {org.get('Id')} with FeatureSet={org.get('FeatureSet')} (SCPs need ALL)")
+    )
+
+
+def _org_view(aws_account):
+    reason = cannot_see_organization(aws_account)
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.mark.severity("high")
+@pytest.mark.control(
+    "org-scp-guardrails-attached",
+    title="Service control policies are enabled at the organization root",
+    frameworks={"cis-aws-7.0": "2.1.2"},
+    remediation="aws organizations enable-policy-type --root-id <r-id> "
+    "--policy-type SERVICE_CONTROL_POLICY",
+)
+def test_scps_enabled_at_root(aws_account):
+    """Judged from the management account (or a delegated administrator); members SKIP."""
+    _org_view(aws_account)
+    disabled = [f"{r.get('Name')} ({r['Id']})" for r in roots(aws_account) if not scp_enabled(r)]
+    assert not disabled, (
+        f"service control policies are not enabled at root {', '.join(disabled)}: "
+        "no SCP restricts any account"
+    )
+
+
+@pytest.mark.severity("high")
+@pytest.mark.control(
+    "org-scp-guardrails-attached",
+    title="Every member account is governed by a guardrail SCP (not only FullAWSAccess)",
+    frameworks={"cis-aws-7.0": "2.1.2"},
+    remediation="Attach a guardrail SCP (e.g. denying cloudtrail:StopLogging, "
+    "guardduty:DeleteDetector, organizations:LeaveOrganization) to the root or to the "
+    "accounts' OUs: aws organizations attach-policy --policy-id <p-id> --target-id <ou-id>",
+)
+def test_member_accounts_governed_by_scps(aws_account):
+    """Walks root -> OUs -> account for every ACTIVE member; an SCP counts when it is not
+    FullAWSAccess and restricts something (a Deny, or an allow-list). The management
+    account is never restricted by SCPs and is not judged."""
+    _org_view(aws_account)
+    management = organization(aws_account)["MasterAccountId"]
+    members = [a for a in organization_accounts(aws_account)
+               if a.get("Status") == "ACTIVE" and a["Id"] != management]
+    if not members:
+        pytest.skip("the organization has no active member accounts")
+    enabled = all(scp_enabled(r) for r in roots(aws_account))
+    ungoverned = [account_label(a) for a in members
+                  if not enabled or not guardrail_scps(aws_account, a)]
+    assert not ungoverned, (
+        f"member accounts governed only by FullAWSAccess"
+        f"{'' if enabled else ' (SCPs are disabled at the root)'}: {', '.join(ungoverned)}"
+    )
+
+
+@pytest.mark.severity("low")
+@pytest.mark.control(
+    "org-environments-separated",
+    title="Production and non-production accounts sit in separate OUs",
+    frameworks={"cis-aws-7.0": "2.1.3, 2.1.4"},
+    remediation="Create one OU per environment (e.g. Prod, NonProd) and move the accounts: "
+    "aws organizations move-account --account-id <id> --source-parent-id <old> "
+    "--destination-parent-id <ou-id>",
+)
+def test_environments_in_separate_ous(aws_account, aws_settings):
+    """Heuristic on the account tag named by the ini option aws_environment_tag_key
+    (default Environment): accounts of different environments must not share an OU, and
+    production accounts must sit under an OU named prod/production."""
+    _org_view(aws_account)
+    key = aws_settings.tunable("aws_environment_tag_key")
+    accounts = [{**a, "Environment": account_tags(aws_account, a["Id"]).get(key)}
+                for a in organization_accounts(aws_account) if a.get("Status") == "ACTIVE"]
+    problems = placement_problems(accounts)
+    assert not problems, f"environments are not separated (tag {key}): {'; '.join(problems)}"
+
+
+@pytest.mark.severity("low")
+@pytest.mark.control(
+    "org-environments-separated",
+    title="The management account runs no workloads",
+    frameworks={"cis-aws-7.0": "2.1.3, 2.1.4"},
+    remediation="Move the workloads into member accounts; keep the management account for "
+    "billing and organization administration only",
+)
+def test_management_account_runs_no_workloads(aws):
+    """EC2 instances, and Lambda/ECS/EKS/RDS resources known to the Tagging API."""
+    if not is_management_account(aws):
+        pytest.skip(f"account {aws.account_id} is not an organization management account")
+    found = workloads(aws)
+    assert not found, (
+        f"management account {aws.account_id} runs workloads in {aws.region}: "
+        f"{', '.join(found)}"
+    )

@@ -1,0 +1,130 @@
+"""The IAM credential report: generated with a bounded wait, read once per account per run.
+
+``parse`` turns the CSV into typed rows. The report's sentinels ``N/A``, ``no_information``
+and ``not_supported`` become ``None`` (the raw strings stay in ``CredentialRow.raw``, so a
+control can still tell "never used" from "not reported").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.jobs import call, once, wait_for
+
+ROOT = "<root_account>"
+SENTINELS = frozenset({"N/A", "no_information", "not_supported", ""})
+
+
+@dataclass(frozen=True)
+class AccessKeyState:
+    """Access key ``number`` (1 or 2) of a report row."""
+
+    number: int
+    active: bool
+    last_rotated: datetime | None
+    last_used: datetime | None
+
+
+@dataclass(frozen=True)
+class CredentialRow:
+    """One user (or ``<root_account>``) of the credential report."""
+
+    user: str
+    arn: str
+    created: datetime | None
+    password_enabled: bool | None
+    """``None`` when the report says ``not_supported`` (always the case for the root user)."""
+    password_last_used: datetime | None
+    password_last_changed: datetime | None
+    mfa_active: bool
+    access_keys: tuple[AccessKeyState, ...]
+    raw: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_root(self) -> bool:
+        return self.user == ROOT
+
+    @property
+    def active_keys(self) -> tuple[AccessKeyState, ...]:
+        return tuple(key for key in self.access_keys if key.active)
+
+    @property
+    def has_credentials(self) -> bool:
+        """A password that may be set (``True`` or unknown) or an active access key."""
+        return self.password_enabled is not False or bool(self.active_keys)
+
+
+def _value(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return None if text in SENTINELS else text
+
+
+def _date(text: str | None) -> datetime | None:
+    value = _value(text)
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _flag(text: str | None) -> bool | None:
+    value = _value(text)
+    return None if value is None else value.lower() == "true"
+
+
+def _row(raw: dict[str, str]) -> CredentialRow:
+    keys = tuple(
+        AccessKeyState(
+            number=n,
+            active=bool(_flag(raw.get(f"access_key_{n}_active"))),
+            last_rotated=_date(raw.get(f"access_key_{n}_last_rotated")),
+            last_used=_date(raw.get(f"access_key_{n}_last_used_date")),
+        )
+        for n in (1, 2)
+    )
+    return CredentialRow(
+        user=raw.get("user", ""),
+        arn=raw.get("arn", ""),
+        created=_date(raw.get("user_creation_time")),
+        password_enabled=_flag(raw.get("password_enabled")),
+        password_last_used=_date(raw.get("password_last_used")),
+        password_last_changed=_date(raw.get("password_last_changed")),
+        mfa_active=bool(_flag(raw.get("mfa_active"))),
+        access_keys=keys,
+        raw=dict(raw),
+    )
+
+
+@lru_cache(maxsize=16)
+def parse(content: str) -> tuple[CredentialRow, ...]:
+    """The rows of a credential report CSV, in report order."""
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    return tuple(_row({k.strip(): v for k, v in raw.items() if k}) for raw in reader)
+
+
+def fetch(aws: AwsContext) -> str:
+    """The report's CSV text for ``aws``'s account, generated (bounded wait) once per run."""
+
+    def generate_and_read() -> str:
+        def complete() -> str | None:
+            state = call(aws, "iam", "generate_credential_report").get("State")
+            return state if state == "COMPLETE" else None
+
+        wait_for(complete, aws=aws, service="iam", operation="GenerateCredentialReport",
+                 what="the IAM credential report")
+        content = call(aws, "iam", "get_credential_report").get("Content", b"")
+        return content.decode("utf-8") if isinstance(content, bytes | bytearray) else content
+
+    return once(aws, "iam", "credential-report", generate_and_read)
+
+
+def rows(aws: AwsContext) -> dict[str, CredentialRow]:
+    """The account's report rows by user name (``<root_account>`` included when present)."""
+    return {row.user: row for row in parse(fetch(aws))}

@@ -1,0 +1,148 @@
+"""Does a resource policy (S3 bucket, ECR repository) let everyone in?
+
+An ``Allow`` statement is public when its principal is everyone (``"*"``, ``{"AWS": "*"}``,
+an account-wildcard ARN such as ``arn:aws:iam::*:root``, or any ``NotPrincipal``) and no
+condition pins the caller to something known: an account, an organization, a VPC or
+endpoint, a source ARN or a narrow IP range, with a fixed value (no wildcard, no policy
+variable, no ``...IfExists``). This follows S3's documented meaning of "public"; ``Deny``
+statements never make a policy public. Pure functions, no AWS calls.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_awscompliance.iam.policy import Condition, Principal, Statement, parse_policy
+
+__all__ = ["PublicGrant", "is_public", "public_grants", "restricting_condition"]
+
+ACCOUNT_WILDCARD_ARN = re.compile(r"^arn:[\w-]*:iam::[^:]*[*?][^:]*:")
+"""An AWS principal ARN whose account part is a wildcard (``arn:aws:iam::*:root``)."""
+
+PINNING_KEYS = frozenset({
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourcearn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceorgid",
+    "aws:principalorgid",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:userid",
+    "s3:dataaccesspointarn",
+    "s3:dataaccesspointaccount",
+})
+"""Condition keys that restrict a statement to known callers when given fixed values."""
+
+ORG_PATH_KEYS = frozenset({"aws:principalorgpaths", "aws:sourceorgpaths"})
+SOURCE_IP_KEY = "aws:sourceip"
+PINNING_OPERATORS = frozenset(
+    {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike"})
+ROLE_SESSION_USERID = re.compile(r"^[A-Z0-9]+:\*$")
+"""``aws:userid`` of the form ``AROAEXAMPLE:*`` (any session of one role) is still pinned."""
+MIN_IPV4_PREFIX = 8
+MIN_IPV6_PREFIX = 32
+
+
+@dataclass(frozen=True)
+class PublicGrant:
+    """One ``Allow`` statement that everyone can use."""
+
+    sid: str | None
+    principal: str
+    actions: tuple[str, ...]
+    not_actions: bool = False
+
+    def describe(self) -> str:
+        """``statement 'Sid' allows s3:GetObject to *``."""
+        name = f"statement {self.sid!r}" if self.sid else "a statement"
+        verb = "allows all but" if self.not_actions else "allows"
+        return f"{name} {verb} {', '.join(self.actions)} to {self.principal}"
+
+
+def _wildcard(value: str) -> bool:
+    return "*" in value or "?" in value or "${" in value
+
+
+def _public_principal(principals: tuple[Principal, ...]) -> str | None:
+    """The principal text that makes a statement public, or ``None``."""
+    for principal in principals:
+        if principal.kind == "*":
+            return "*"
+        for value in principal.values:
+            if value == "*":
+                return f'{{"{principal.kind}": "*"}}'
+            if principal.kind == "AWS" and ACCOUNT_WILDCARD_ARN.match(value):
+                return value
+    return None
+
+
+def _narrow_ip(value: str) -> bool:
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
+    if network.is_private:
+        return True
+    minimum = MIN_IPV4_PREFIX if network.version == 4 else MIN_IPV6_PREFIX
+    return network.prefixlen >= minimum
+
+
+def _pinned_org_path(value: str) -> bool:
+    """``o-abc/r-xyz/ou-1/*``: the organization id before the first ``/`` is fixed."""
+    head = value.split("/", 1)[0]
+    return head.startswith("o-") and not _wildcard(head) and "${" not in value
+
+
+def restricting_condition(condition: Condition) -> bool:
+    """Whether one condition confines the statement to known callers."""
+    if condition.if_exists or condition.qualifier == "ForAllValues":
+        return False  # true when the key is absent: restricts nothing
+    if condition.key == SOURCE_IP_KEY:
+        return condition.base == "IpAddress" and all(_narrow_ip(v) for v in condition.values)
+    if condition.base not in PINNING_OPERATORS:
+        return False
+    if condition.key in ORG_PATH_KEYS:
+        return all(_pinned_org_path(v) for v in condition.values)
+    if condition.key == "aws:userid":
+        return all(ROLE_SESSION_USERID.match(v) or not _wildcard(v) for v in condition.values)
+    if condition.key in PINNING_KEYS:
+        return not any(_wildcard(v) for v in condition.values)
+    return False
+
+
+def _grant(statement: Statement) -> PublicGrant | None:
+    if not statement.is_allow:
+        return None
+    if statement.not_principals is not None:
+        principal = "everyone (NotPrincipal)"
+    else:
+        found = _public_principal(statement.principals or ())
+        if found is None:
+            return None
+        principal = found
+    if any(restricting_condition(c) for c in statement.conditions):
+        return None  # conditions are ANDed: one pinned key confines the statement
+    if statement.actions is not None:
+        return PublicGrant(statement.sid, principal, statement.actions)
+    return PublicGrant(statement.sid, principal, statement.not_actions or (), not_actions=True)
+
+
+def public_grants(policy: Mapping[str, Any] | str | bytes) -> list[PublicGrant]:
+    """The ``Allow`` statements of a resource policy that everyone can use.
+
+    ``policy`` is the document as S3/ECR return it (a JSON string) or a dict. Raises
+    ``PolicyError`` for a document AWS would reject.
+    """
+    parsed = parse_policy(policy, kind="resource")
+    return [grant for grant in map(_grant, parsed.statements) if grant is not None]
+
+
+def is_public(policy: Mapping[str, Any] | str | bytes | None) -> bool:
+    """True when some ``Allow`` statement of ``policy`` is open to everyone."""
+    return policy is not None and bool(public_grants(policy))

@@ -1,0 +1,203 @@
+"""``--compliance-json``: control results as OCSF 1.1 Detection Findings (class 2004).
+
+One record per control result, in a JSON array, written atomically (temporary file in the
+same directory, then ``os.replace``) so a reader never sees half a file. The mapping:
+
+========  ===========  ===================  ============================
+outcome   status_code  status_id / status   compliance.status_id / status
+========  ===========  ===================  ============================
+passed    PASS         4 Resolved           1 Pass
+failed    FAIL         1 New                3 Fail
+error     ERROR        0 Unknown            2 Warning (no result: access)
+waived    WAIVED       3 Suppressed         3 Fail
+skipped   SKIPPED      0 Unknown            99 Other ("Skipped")
+========  ===========  ===================  ============================
+
+Detection Finding has no ``compliance`` attribute of its own in OCSF (Compliance Finding,
+class 2003, does); it is written at the top level all the same, next to the standard
+attributes, so that a data lake can filter on it. Strict OCSF validators report it as an
+unknown attribute; see docs/reports.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pytest_awscompliance.reporting.results import ControlResult
+
+OCSF_VERSION = "1.1.0"
+PRODUCT = "pytest-awscompliance"
+CLASS_UID = 2004
+CATEGORY_UID = 2
+ACTIVITY_CREATE = 1
+TYPE_UID = CLASS_UID * 100 + ACTIVITY_CREATE
+
+SEVERITY_ID = {"info": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
+SEVERITY_NAME = {1: "Informational", 2: "Low", 3: "Medium", 4: "High", 5: "Critical"}
+
+# outcome -> (status_code, status_id, status, compliance status_id, compliance status)
+STATUS: dict[str, tuple[str, int, str, int, str]] = {
+    "passed": ("PASS", 4, "Resolved", 1, "Pass"),
+    "failed": ("FAIL", 1, "New", 3, "Fail"),
+    "error": ("ERROR", 0, "Unknown", 2, "Warning"),
+    "waived": ("WAIVED", 3, "Suppressed", 3, "Fail"),
+    "skipped": ("SKIPPED", 0, "Unknown", 99, "Skipped"),
+}
+
+# (ARN service, resource type) -> resource type name, as AWS Security Hub spells them.
+RESOURCE_TYPES = {
+    ("s3", ""): "AwsS3Bucket",
+    ("ec2", "instance"): "AwsEc2Instance",
+    ("ec2", "security-group"): "AwsEc2SecurityGroup",
+    ("ec2", "vpc"): "AwsEc2Vpc",
+    ("ec2", "launch-template"): "AwsEc2LaunchTemplate",
+    ("iam", "user"): "AwsIamUser",
+    ("iam", "role"): "AwsIamRole",
+    ("ecr", "repository"): "AwsEcrRepository",
+    ("cloudtrail", "trail"): "AwsCloudTrailTrail",
+    ("logs", "log-group"): "AwsLogsLogGroup",
+}
+
+
+def finding_uid(result: ControlResult) -> str:
+    """Stable across runs and invocations: control, target, resource and test name."""
+    key = "|".join((result.control_id, result.account, result.region, result.resource,
+                    result.name))
+    return f"{PRODUCT}/{result.control_id}/{hashlib.sha256(key.encode()).hexdigest()[:20]}"
+
+
+def split_arn(arn: str) -> dict[str, str] | None:
+    """``arn:partition:service:region:account:resource`` as parts, or None."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    _, partition, service, region, account, resource = parts
+    return {"partition": partition, "service": service, "region": region,
+            "account": account, "resource": resource}
+
+
+def resource_type(service: str, resource: str) -> str:
+    """``AwsEc2Instance`` for ``ec2`` + ``instance/i-1``; a derived name otherwise."""
+    kind = ""
+    for sep in ("/", ":"):
+        if sep in resource:
+            kind = resource.split(sep, 1)[0]
+            break
+    known = RESOURCE_TYPES.get((service, kind))
+    if known:
+        return known
+    words = [service, *kind.split("-")] if kind else [service]
+    return "Aws" + "".join(w[:1].upper() + w[1:] for w in words if w)
+
+
+def resource_of(result: ControlResult, partition: str) -> dict[str, Any]:
+    """The affected resource; an account-wide setting is the account itself."""
+    arn = split_arn(result.resource)
+    if arn is None:
+        return {"uid": f"AWS::::Account:{result.account}", "name": result.account,
+                "type": "AwsAccount", "region": result.region, "cloud_partition": partition}
+    name = arn["resource"].rsplit("/", 1)[-1].rsplit(":", 1)[-1] or arn["resource"]
+    return {"uid": result.resource, "name": name,
+            "type": resource_type(arn["service"], arn["resource"]),
+            "region": arn["region"] or result.region,
+            "cloud_partition": arn["partition"] or partition}
+
+
+def to_finding(result: ControlResult, *, version: str, partition: str = "aws",
+               now_ms: int | None = None) -> dict[str, Any]:
+    """One OCSF Detection Finding for one control result."""
+    status_code, status_id, status, comp_id, comp_status = STATUS[result.outcome]
+    severity_id = SEVERITY_ID.get(result.severity, 0)
+    uid = finding_uid(result)
+    time_ms = int(result.time * 1000) if result.time else (now_ms or 0)
+    standards = sorted({name for name, _ in result.frameworks})
+    finding: dict[str, Any] = {
+        "activity_id": ACTIVITY_CREATE,
+        "activity_name": "Create",
+        "category_uid": CATEGORY_UID,
+        "category_name": "Findings",
+        "class_uid": CLASS_UID,
+        "class_name": "Detection Finding",
+        "type_uid": TYPE_UID,
+        "type_name": "Detection Finding: Create",
+        "severity_id": severity_id,
+        "severity": SEVERITY_NAME.get(severity_id, "Unknown"),
+        "status_id": status_id,
+        "status": status,
+        "status_code": status_code,
+        "status_detail": result.message,
+        "message": f"{status_code} {result.control_id} on {result.resource}"
+                   + (f": {result.message}" if result.message else ""),
+        "time": time_ms,
+        "finding_info": {
+            "uid": uid,
+            "title": result.title or result.control_id,
+            "desc": result.message or result.title or result.control_id,
+        },
+        "resources": [resource_of(result, partition)],
+        "cloud": {"provider": "AWS", "account": {"uid": result.account},
+                  "region": result.region},
+        "compliance": {
+            "control": result.control_id,
+            "requirements": [f"{name}:{ref}" for name, ref in result.frameworks],
+            "standards": standards,
+            "status_id": comp_id,
+            "status": comp_status,
+            "status_code": status_code,
+        },
+        "metadata": {
+            "product": {"name": PRODUCT, "vendor_name": PRODUCT, "version": version},
+            "version": OCSF_VERSION,
+            "uid": uid,
+            "event_code": result.control_id,
+            "profiles": ["cloud"],
+        },
+        "unmapped": {"nodeid": result.nodeid, "outcome": result.outcome},
+    }
+    if result.remediation:
+        finding["remediation"] = {"desc": result.remediation}
+    if result.missing_permission:
+        finding["unmapped"]["missing_permission"] = result.missing_permission
+    if result.waiver:
+        finding["unmapped"]["waiver"] = dict(result.waiver)
+    return finding
+
+
+def to_findings(results: Iterable[ControlResult], *, version: str,
+                partition: str = "aws", now_ms: int | None = None) -> list[dict[str, Any]]:
+    return [to_finding(r, version=version, partition=partition, now_ms=now_ms)
+            for r in results]
+
+
+def target_problem(path: Path) -> str | None:
+    """Why ``path`` cannot receive the findings file, or None when it can."""
+    parent = path.parent
+    if path.is_dir():
+        return f"{path} is a directory; give a file name, e.g. {path / 'findings.json'}"
+    if not parent.is_dir():
+        return f"directory {parent} does not exist (create it first)"
+    if not os.access(parent, os.W_OK):
+        return f"directory {parent} is not writable"
+    return None
+
+
+def write_atomic(path: Path, findings: Sequence[dict[str, Any]]) -> None:
+    """Write ``findings`` as a JSON array: all of it, or (on failure) nothing new."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would make the report unreadable to others
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(list(findings), handle, indent=1, ensure_ascii=False, sort_keys=True)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,79 @@
+"""The ``Waiver`` record: one accepted risk, as validated from the waiver file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An accepted failure of one control (id or glob), optionally narrowed by globs.
+
+    ``account``, ``region`` and ``resource`` are globs; ``None`` means "any". ``expires`` is
+    the last day the waiver applies (it is expired from the next day on); it is ``None``
+    only for a ``permanent`` waiver.
+    """
+
+    index: int
+    control: str
+    justification: str
+    owner: str
+    expires: date | None = None
+    permanent: bool = False
+    account: str | None = None
+    region: str | None = None
+    resource: str | None = None
+    ticket: str | None = None
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """``waiver #3``: how messages name it (1-based, in file order)."""
+        return f"waiver #{self.index}"
+
+    @property
+    def scope(self) -> tuple[str, str, str, str]:
+        """What it covers: (control, account, region, resource), ``"*"`` for an absent glob."""
+        return (self.control, self.account or "*", self.region or "*", self.resource or "*")
+
+    def is_expired(self, today: date) -> bool:
+        return not self.permanent and self.expires is not None and self.expires < today
+
+    def days_left(self, today: date) -> int | None:
+        """Days until ``expires`` (0 on its last day, negative once expired); None if permanent."""
+        return None if self.expires is None else (self.expires - today).days
+
+    def expires_within(self, today: date, days: int) -> bool:
+        """Live now, but not after ``days`` more days."""
+        left = self.days_left(today)
+        return left is not None and 0 <= left <= days
+
+    def terms(self) -> str:
+        """``owner alice, expires 2027-01-31, ticket SEC-12``."""
+        parts = [f"owner {self.owner}",
+                 "permanent" if self.permanent else f"expires {self.expires}"]
+        if self.ticket:
+            parts.append(f"ticket {self.ticket}")
+        return ", ".join(parts)
+
+    def reason(self) -> str:
+        """The xfail reason, JUnit ``<skipped message>`` and report text: starts ``waived:``."""
+        return f"waived: {' '.join(self.justification.split())} ({self.terms()})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain builtins only (str, int, bool, None), so it survives xdist and JSON."""
+        return {
+            "control": self.control,
+            "justification": self.justification,
+            "owner": self.owner,
+            "expires": self.expires.isoformat() if self.expires else None,
+            "ticket": self.ticket,
+            "permanent": self.permanent,
+            "account": self.account,
+            "region": self.region,
+            "resource": self.resource,
+            "index": self.index,
+            "source": self.source,
+        }

@@ -1,0 +1,317 @@
+"""pytest hooks of waivers: validate the file before anything runs, turn a waived control
+failure into a strict xfail, and list expired, soon-expiring and no-longer-needed waivers.
+
+Contract for reporting code (plain builtins only, so it survives xdist and JSON):
+
+* ``report.waiver``: ``Waiver.to_dict()`` on a result a live waiver absorbed (outcome
+  ``skipped`` with ``wasxfail`` starting ``"waived:"``; JUnit ``<skipped message="waived: ...">``).
+  Keys: control, justification, owner, expires (``"YYYY-MM-DD"`` or None when permanent),
+  ticket (or None), permanent, account, region, resource (the waiver's globs or None),
+  index (1-based position in the file), source (the file path).
+* ``report.stale_waiver``: the same dict on a result that FAILED because a waived control
+  now passes (message ``"waiver no longer needed: ..."``).
+* ``report.expired_waiver``: the same dict on a failed result that only an expired waiver
+  covered (the waiver was not applied).
+* ``expired_waivers(config)`` / ``expiring_waivers(config)``: the file's expired waivers and
+  those expiring within ``--compliance-waivers-warn-days``, as the same dicts plus
+  ``days_left`` (int, negative once expired). Empty when no waiver file is in use.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+
+from pytest_awscompliance.items import item_info
+from pytest_awscompliance.markers import MarkerError, read_control
+from pytest_awscompliance.parametrize import aws_fixtures_of
+from pytest_awscompliance.waivers.load import WaiverFileError, load_waivers, unknown_controls
+from pytest_awscompliance.waivers.match import find
+from pytest_awscompliance.waivers.model import Waiver
+from pytest_awscompliance.waivers.options import WaiverOptions, read_options
+
+WORKER_KEY = "awscompliance_waivers"
+SECTION = "compliance waiver"
+MARKUP: dict[str, dict[str, bool]] = {"expired": {"red": True}, "expiring": {"yellow": True},
+                                      "stale": {"red": True}}
+
+
+def today() -> date:
+    """The date expiry is judged on. Tests monkeypatch this or pass the hidden
+    ``--compliance-waivers-today YYYY-MM-DD``; xdist workers use the controller's date."""
+    return date.today()
+
+
+@dataclass
+class WaiverState:
+    """What this process knows about waivers (in ``config.stash[WAIVERS]``)."""
+
+    options: WaiverOptions
+    today: date
+    waivers: tuple[Waiver, ...] = ()
+    waived: dict[int, int] = field(default_factory=dict)  # waiver index -> results waived
+    stale: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (waiver, nodeid)
+    deselected_ids: set[str] = field(default_factory=set)
+    worker_problems: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return self.options.path is not None and not self.options.disabled
+
+    def expired(self) -> list[Waiver]:
+        return [w for w in self.waivers if w.is_expired(self.today)]
+
+    def expiring(self) -> list[Waiver]:
+        return [w for w in self.waivers if w.expires_within(self.today, self.options.warn_days)]
+
+    def entry(self, waiver: Waiver) -> dict[str, Any]:
+        return {**waiver.to_dict(), "days_left": waiver.days_left(self.today)}
+
+
+WAIVERS = pytest.StashKey[WaiverState]()
+ITEM_WAIVER = pytest.StashKey[Waiver]()  # the live waiver applied to an item
+ITEM_EXPIRED = pytest.StashKey[Waiver]()  # an expired waiver that would have covered it
+
+
+def waiver_state(config: pytest.Config) -> WaiverState | None:
+    return config.stash.get(WAIVERS, None)
+
+
+def expired_waivers(config: pytest.Config) -> list[dict[str, Any]]:
+    """Expired waivers of the file in use (plain dicts, see the module docstring)."""
+    state = waiver_state(config)
+    return [state.entry(w) for w in state.expired()] if state and state.active else []
+
+
+def expiring_waivers(config: pytest.Config) -> list[dict[str, Any]]:
+    """Live waivers expiring within ``--compliance-waivers-warn-days`` (plain dicts)."""
+    state = waiver_state(config)
+    return [state.entry(w) for w in state.expiring()] if state and state.active else []
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _control_id(item: pytest.Item) -> str | None:
+    """The control id of an AWS control item, described or not (e.g. no resources)."""
+    info = item_info(item)
+    if info is not None:
+        return info.control.id
+    if aws_fixtures_of(getattr(item, "fixturenames", [])):
+        try:
+            return read_control(item).id
+        except MarkerError:
+            return None
+    return None
+
+
+def _control_ids(items: Iterable[pytest.Item]) -> set[str]:
+    return {cid for cid in map(_control_id, items) if cid is not None}
+
+
+def _bundled_ids() -> set[str]:
+    try:
+        from pytest_awscompliance.catalog import bundled_controls
+
+        return {entry.meta.id for entry in bundled_controls()}
+    except Exception:  # a broken bundled package must not hide the user's own problem
+        return set()
+
+
+def _scope(waiver: Waiver | dict[str, Any]) -> str:
+    data = waiver.to_dict() if isinstance(waiver, Waiver) else waiver
+    parts = [f"{name} {data[name]}" for name in ("account", "region", "resource") if data[name]]
+    return f" [{', '.join(parts)}]" if parts else ""
+
+
+class WaiverPlugin:
+    """Registered by the main plugin's ``pytest_configure``, on the controller and workers."""
+
+    name = "awscompliance-waivers"
+
+    def __init__(self) -> None:
+        self.state: WaiverState | None = None
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        """Load and validate the waiver file before anything is collected or run."""
+        options = read_options(config)
+        shared = getattr(config, "workerinput", {}).get(WORKER_KEY) or {}
+        day = date.fromisoformat(shared["today"]) if shared.get("today") else None
+        state = WaiverState(options, day or options.today or today())
+        config.stash[WAIVERS] = self.state = state
+        if not state.active or config.getoption("help", False) \
+                or config.getoption("version", False):
+            return
+        assert options.path is not None
+        try:
+            state.waivers = load_waivers(options.path)
+        except WaiverFileError as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """xdist: every worker judges expiry on the controller's date."""
+        node.workerinput[WORKER_KEY] = {"today": node.config.stash[WAIVERS].today.isoformat()}
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        state = waiver_state(items[0].config) if items else None
+        if state is not None and state.active:
+            state.deselected_ids.update(_control_ids(items))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config,
+                                      items: list[pytest.Item]) -> None:
+        """Check every waiver names a control, then mark the results it covers."""
+        state = config.stash[WAIVERS]
+        if not state.active or not state.waivers:
+            return
+        known = _control_ids(items) | state.deselected_ids
+        if not known:  # no AWS control in this run (e.g. unit tests): nothing to check
+            return
+        problems = unknown_controls(state.waivers, known)
+        if problems:
+            problems = unknown_controls(state.waivers, known | _bundled_ids())
+        if problems:
+            if _is_worker(config):  # a UsageError here would crash the xdist worker
+                config.workeroutput[WORKER_KEY] = problems  # type: ignore[attr-defined]
+                config.hook.pytest_deselected(items=list(items))
+                items[:] = []
+                return
+            raise pytest.UsageError("\n".join(problems))
+        for item in items:
+            info = item_info(item)
+            if info is None:
+                continue
+            match = find(state.waivers, state.today, control=info.control.id,
+                         account=info.account, region=info.region, resource=info.resource)
+            if match.live is not None:
+                item.add_marker(pytest.mark.xfail(raises=AssertionError, strict=True,
+                                                  reason=match.live.reason()), append=False)
+                item.stash[ITEM_WAIVER] = match.live
+            elif match.expired is not None:
+                item.stash[ITEM_EXPIRED] = match.expired
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        state = waiver_state(node.config)
+        for line in (getattr(node, "workeroutput", None) or {}).get(WORKER_KEY, []):
+            if state is not None and line not in state.worker_problems:
+                state.worker_problems.append(line)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        state = waiver_state(session.config)
+        if state is not None and state.worker_problems and not _is_worker(session.config):
+            raise pytest.UsageError("\n".join(state.worker_problems))
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item,
+                                  call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        waiver = item.stash.get(ITEM_WAIVER, None)
+        expired = item.stash.get(ITEM_EXPIRED, None)
+        if waiver is not None:
+            _annotate(report, item, call, waiver)
+        elif expired is not None and report.failed:
+            report.expired_waiver = expired.to_dict()
+            report.sections.append((SECTION, f"{expired.label} of {expired.source} expired on "
+                                             f"{expired.expires} and was not applied "
+                                             f"({expired.terms()})"))
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Count waived and stale results (on the controller under xdist, too)."""
+        if self.state is None:
+            return
+        waiver = getattr(report, "waiver", None)
+        if isinstance(waiver, dict):
+            index = waiver["index"]
+            self.state.waived[index] = self.state.waived.get(index, 0) + 1
+        stale = getattr(report, "stale_waiver", None)
+        if isinstance(stale, dict):
+            self.state.stale.append((stale, report.nodeid))
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        state = waiver_state(config)
+        if state is None or state.options.path is None:
+            return []
+        if state.options.disabled:
+            return [f"waivers: ignored (--no-waivers), every failure shows: {state.options.path}"]
+        return [f"waivers: {len(state.waivers)} in {state.options.path} "
+                f"({len(state.expired())} expired, {len(state.expiring())} expiring within "
+                f"{state.options.warn_days} days of {state.today})"]
+
+    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
+        state = waiver_state(config)
+        if state is None or not state.active or _is_worker(config):
+            return
+        terminalreporter.section("compliance waivers")
+        for kind, text in summary_lines(state):
+            terminalreporter.line(text, **MARKUP.get(kind, {}))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_summary(self, prefix: list[str], summary: list[str],
+                                    postfix: list[str], session: pytest.Session) -> None:
+        """pytest-html: the same lines under the summary, one list item per waiver."""
+        state = waiver_state(session.config)
+        if state is None or not state.active:
+            return
+        (_, head), *rest = summary_lines(state)
+        items = "".join(f'<li class="waiver-{kind}">{html.escape(text)}</li>'
+                        for kind, text in rest)
+        postfix.append('<div class="compliance-waivers"><h2>Compliance waivers</h2>'
+                       f"<p>{html.escape(head)}</p>"
+                       + (f"<ul>{items}</ul>" if items else "") + "</div>")
+
+
+def _annotate(report: pytest.TestReport, item: pytest.Item, call: pytest.CallInfo[None],
+              waiver: Waiver) -> None:
+    """Attach the waiver to a waived report; explain a stale or an unwaivable one."""
+    if report.skipped and str(getattr(report, "wasxfail", "")).startswith("waived:"):
+        report.waiver = waiver.to_dict()  # type: ignore[attr-defined]
+    elif report.failed and call.when == "call" and isinstance(report.longrepr, str) \
+            and report.longrepr.startswith("[XPASS(strict)]"):
+        info = item_info(item)
+        what = f"{info.control.id} passes for {info.resource}" if info else "the control passes"
+        message = (f"waiver no longer needed: {what}; remove {waiver.label} from "
+                   f"{waiver.source} ({waiver.terms()})")
+        report.longrepr = message
+        report.compliance_message = message  # type: ignore[attr-defined]
+        report.stale_waiver = waiver.to_dict()  # type: ignore[attr-defined]
+    elif report.failed and call.excinfo is not None \
+            and not isinstance(call.excinfo.value, AssertionError):
+        report.sections.append((SECTION, f"{waiver.label} of {waiver.source} not applied: only "
+                                         "a control failure (AssertionError) can be waived, "
+                                         f"this is {call.excinfo.typename}"))
+
+
+def summary_lines(state: WaiverState) -> list[tuple[str, str]]:
+    """(kind, text) lines of the terminal and HTML summary: a count line ("count"), then one
+    per waiver to act on ("expired", "expiring", "stale")."""
+    waived = sum(state.waived.values())
+    lines = [("count", f"{state.options.path}: {len(state.waivers)} waiver(s); {waived} "
+                       f"result(s) waived by {len(state.waived)} waiver(s); expiry judged on "
+                       f"{state.today}")]
+    for w in state.expired():
+        days = -(w.days_left(state.today) or 0)
+        lines.append(("expired", f"EXPIRED {w.label} {w.control}{_scope(w)}: expired "
+                                 f"{w.expires} ({days} day(s) ago), {_who(w)}: not applied, "
+                                 "its failures show"))
+    for w in state.expiring():
+        lines.append(("expiring", f"EXPIRING {w.label} {w.control}{_scope(w)}: expires "
+                                  f"{w.expires} (in {w.days_left(state.today)} day(s)), "
+                                  f"{_who(w)}"))
+    for data, nodeid in state.stale:
+        lines.append(("stale", f"NO LONGER NEEDED waiver #{data['index']} {data['control']}: "
+                               f"{nodeid} passes; remove the waiver"))
+    return lines
+
+
+def _who(waiver: Waiver) -> str:
+    return f"owner {waiver.owner}" + (f", ticket {waiver.ticket}" if waiver.ticket else "")
