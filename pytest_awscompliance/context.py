@@ -73,20 +73,26 @@ class AwsContext:
 
     def _cached(self, mode: str, service: str, operation: str, region: str | None,
                 missing_ok: Iterable[str], params: dict[str, Any]) -> Any:
-        region = region or self.api_region
         operation = xform_name(operation)
-
-        key_region = GLOBAL if service in GLOBAL_SERVICES else region
-        key = read_key(self.account_id, key_region, service, f"{mode}:{operation}", params)
-        label = f"{service}:{_api_name(operation)}"
+        self.runtime.prefetcher.observe(self, mode, service, operation, region, params)
         try:
-            return self.runtime.cache.get(
-                key, lambda: self._send(mode, service, operation, region, params), label=label
-            )
+            return self.fetch(mode, service, operation, region, params)
         except AwsApiError as exc:
             if exc.code in set(missing_ok):
                 return None
             raise
+
+    def fetch(self, mode: str, service: str, operation: str, region: str | None,
+              params: dict[str, Any]) -> Any:
+        """The memoized read itself (no prefetch, no ``missing_ok``)."""
+        region = region or self.api_region
+
+        key_region = GLOBAL if service in GLOBAL_SERVICES else region
+        key = read_key(self.account_id, key_region, service, f"{mode}:{operation}", params)
+        label = f"{service}:{_api_name(operation)}"
+        return self.runtime.cache.get(
+            key, lambda: self._send(mode, service, operation, region, params), label=label
+        )
 
     def _send(self, mode: str, service: str, operation: str, region: str,
               params: dict[str, Any]) -> Any:

@@ -18,8 +18,10 @@ from pytest_awscompliance.cache import read_key
 from pytest_awscompliance.context import GLOBAL, AwsContext
 from pytest_awscompliance.errors import AwsApiError
 
-POLL_INTERVAL = 1.0
-"""Seconds between two polls of an unfinished job."""
+POLL_INTERVAL = 0.5
+"""Seconds before the second poll of an unfinished job; the wait then doubles up to
+``POLL_MAX_INTERVAL``."""
+POLL_MAX_INTERVAL = 4.0
 POLL_TIMEOUT = 120.0
 """Seconds after which an unfinished job is an ERROR rather than a wait without end."""
 
@@ -57,6 +59,7 @@ def wait_for(step: Callable[[], Any | None], *, aws: AwsContext, service: str, o
     ``service:operation``, so the control reports ERROR instead of hanging the run.
     """
     deadline = time.monotonic() + POLL_TIMEOUT
+    delay = POLL_INTERVAL
     while True:
         answer = step()
         if answer is not None:
@@ -64,4 +67,5 @@ def wait_for(step: Callable[[], Any | None], *, aws: AwsContext, service: str, o
         if time.monotonic() >= deadline:
             raise AwsApiError(service, operation, "JobTimeout",
                               f"{what} was not ready after {POLL_TIMEOUT:.0f} s", aws.label)
-        time.sleep(POLL_INTERVAL)
+        time.sleep(delay)
+        delay = min(delay * 2, max(POLL_MAX_INTERVAL, POLL_INTERVAL))

@@ -9,7 +9,15 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import __version__, markers, options, outcomes, parametrize, snapshot
+from pytest_awscompliance import (
+    __version__,
+    markers,
+    options,
+    outcomes,
+    parametrize,
+    prefetch,
+    snapshot,
+)
 from pytest_awscompliance.cache import ReadCache
 from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin fixtures
     aws,
@@ -160,6 +168,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """While a per-resource control runs, the prefetcher knows which resource it judges."""
+    running = prefetch.running(item)
+    token = prefetch.CURRENT.set(running) if running else None
+    try:
+        return (yield)
+    finally:
+        if token is not None:
+            prefetch.CURRENT.reset(token)
 
 
 @pytest.hookimpl(wrapper=True)

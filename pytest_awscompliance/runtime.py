@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pytest_awscompliance.cache import ReadCache
@@ -11,6 +12,7 @@ from pytest_awscompliance.context import AwsContext
 from pytest_awscompliance.errors import AwsApiError
 from pytest_awscompliance.inventory import RESOURCE_TYPES
 from pytest_awscompliance.options import Settings
+from pytest_awscompliance.prefetch import MAX_IN_FLIGHT, Prefetcher
 from pytest_awscompliance.resources import Resource
 from pytest_awscompliance.targets import Plan, Target
 
@@ -48,12 +50,16 @@ class Runtime:
             self._homes = {a.account_id: plan.regions[a.account_id][0] for a in plan.accounts}
         self._resources: dict[str, dict[str, Resource]] = {}
         self._failures: dict[str, dict[str, AwsApiError]] = {}
-        self._lock = threading.Lock()
+        self._locks = {fixture: threading.Lock() for fixture in RESOURCE_TYPES}
+        self.pool = ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT,
+                                       thread_name_prefix="awscompliance")
+        self.prefetcher = Prefetcher(self, self.pool)
 
     def close(self) -> None:
-        """Forget the client hooks this runtime installed."""
+        """Stop the prefetch pool and forget the client hooks this runtime installed."""
         from pytest_awscompliance import clients
 
+        self.pool.shutdown(wait=False, cancel_futures=True)
         for hook in self._hooks:
             if hook in clients.CLIENT_HOOKS:
                 clients.CLIENT_HOOKS.remove(hook)
@@ -77,20 +83,34 @@ class Runtime:
 
     def discover(self, fixture: str) -> tuple[dict[str, Resource], dict[str, AwsApiError]]:
         """Resources of one type across all targets, by id, plus per-target failures."""
-        with self._lock:
+        with self._locks[fixture]:
             if fixture not in self._resources:
                 found: dict[str, Resource] = {}
                 failed: dict[str, AwsApiError] = {}
-                for target in self.targets_for(fixture):
-                    context = self.context(target.account_id, target.region)
-                    try:
-                        for resource in RESOURCE_TYPES[fixture].discover(context):
-                            found[resource.id] = resource
-                    except AwsApiError as exc:
-                        failed[f"{target.id}/{DISCOVERY_FAILED}"] = exc
+                targets = self.targets_for(fixture)
+                # Targets are independent: list them concurrently (bounded by the pool).
+                with ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT) as pool:
+                    outcomes = list(pool.map(lambda t: self._discover_one(fixture, t), targets))
+                for target, (resources, error) in zip(targets, outcomes, strict=True):
+                    if error is not None:
+                        failed[f"{target.id}/{DISCOVERY_FAILED}"] = error
+                    for resource in resources:
+                        found[resource.id] = resource
                 self._resources[fixture] = dict(sorted(found.items()))
                 self._failures[fixture] = failed
             return self._resources[fixture], self._failures[fixture]
+
+    def _discover_one(self, fixture: str, target: Target
+                      ) -> tuple[list[Resource], AwsApiError | None]:
+        try:
+            return RESOURCE_TYPES[fixture].discover(
+                self.context(target.account_id, target.region)), None
+        except AwsApiError as exc:
+            return [], exc
+
+    def known_resources(self, fixture: str) -> list[Resource]:
+        """Resources of a type already discovered in this process (no new discovery)."""
+        return list(self._resources.get(fixture, {}).values())
 
     def resource(self, fixture: str, key: str) -> Resource:
         """The resource a parametrized test was collected for (or its discovery error)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import hypothesis  # noqa: F401 - imported once here, not again in every inline pytester run
 import pytest
 from moto import mock_aws
 

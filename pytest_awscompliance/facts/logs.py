@@ -214,17 +214,16 @@ def cis_alarm_gap(aws: AwsContext, pattern: MetricFilterPattern,
     action with at least one confirmed subscription. The reason names the closest attempt.
     """
     reasons: list[str] = []
-    closest: list[str] = []
+    closest: list[tuple[int, str]] = []
     for region, group in log_groups:
         matching = []
         for metric_filter in metric_filters(aws, region, group):
             missing = missing_clauses(pattern, metric_filter.get("filterPattern", ""))
-            if missing:
-                closest.append(f"filter {metric_filter.get('filterName')} lacks "
-                               + ", ".join(format_clause(c) for c in missing[:3])
-                               + (" ..." if len(missing) > 3 else ""))
-            else:
+            if not missing:
                 matching.append(metric_filter)
+            elif len(missing) < len(pattern.clauses):
+                closest.append((len(missing), f"filter {metric_filter.get('filterName')} on "
+                                f"{group} lacks " + ", ".join(format_clause(c) for c in missing)))
         if not matching:
             reasons.append(f"no metric filter on {group} matches")
             continue
@@ -243,7 +242,7 @@ def cis_alarm_gap(aws: AwsContext, pattern: MetricFilterPattern,
                         return None
                     reasons.append(gap)
     if closest and all(r.startswith("no metric filter") for r in reasons):
-        reasons.append("closest: " + "; ".join(closest[:2]))
+        reasons.append("closest: " + min(closest)[1])
     return "; ".join(reasons) or "no log group"
 
 

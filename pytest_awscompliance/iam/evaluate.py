@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from .conditions import evaluate_conditions
@@ -26,6 +27,7 @@ from .matching import Context, action_matcher, normalize_context, resource_match
 from .policy import Policy, Statement, parse_policy
 
 __all__ = [
+    "ActionSet",
     "Decision",
     "PolicyLike",
     "PolicySet",
@@ -66,6 +68,36 @@ def _service(pattern: str) -> str | None:
     return service.lower()
 
 
+class _Patterns:
+    """A statement's Action (or NotAction) list, compiled once and shared."""
+
+    __slots__ = ("exact", "globs", "hits", "match_all")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.match_all = any(p in _WILDCARD_ACTIONS for p in patterns)
+        self.exact = frozenset(p.lower() for p in patterns if "*" not in p and "?" not in p)
+        self.globs = tuple(action_matcher(p) for p in patterns if "*" in p or "?" in p)
+        self.hits: dict[tuple[ActionSet, bool], tuple[str, ...]] = {}
+
+    def matches(self, action: str) -> bool:
+        """``action`` must be lower-cased."""
+        return self.match_all or action in self.exact or any(g(action) for g in self.globs)
+
+    def matching(self, action_set: ActionSet, negate: bool) -> tuple[str, ...]:
+        """Actions of ``action_set`` matched (or, if ``negate``, not matched)."""
+        key = (action_set, negate)
+        hits = self.hits.get(key)
+        if hits is None:
+            matches = self.matches
+            hits = self.hits[key] = tuple(a for a in action_set.actions if matches(a) != negate)
+        return hits
+
+
+@lru_cache(maxsize=8192)
+def _patterns(patterns: tuple[str, ...]) -> _Patterns:
+    return _Patterns(patterns)
+
+
 class _Compiled:
     """A statement prepared for fast repeated matching."""
 
@@ -73,23 +105,17 @@ class _Compiled:
         "any_resource",
         "conditions",
         "deny",
-        "exact",
-        "globs",
-        "match_all",
         "negate_action",
         "not_resources",
+        "patterns",
         "resources",
         "variables",
     )
 
     def __init__(self, statement: Statement, variables: bool) -> None:
-        patterns = statement.actions if statement.actions is not None else statement.not_actions
-        patterns = patterns or ()
         self.deny = not statement.is_allow
         self.negate_action = statement.actions is None
-        self.match_all = any(p in _WILDCARD_ACTIONS for p in patterns)
-        self.exact = frozenset(p.lower() for p in patterns if "*" not in p and "?" not in p)
-        self.globs = tuple(action_matcher(p) for p in patterns if "*" in p or "?" in p)
+        self.patterns = _patterns(statement.actions or statement.not_actions or ())
         self.resources = statement.resources
         self.not_resources = statement.not_resources
         self.any_resource = (self.resources is None and self.not_resources is None) or (
@@ -100,8 +126,7 @@ class _Compiled:
 
     def action_applies(self, action: str) -> bool:
         """``action`` must be lower-cased."""
-        hit = self.match_all or action in self.exact or any(g(action) for g in self.globs)
-        return hit != self.negate_action
+        return self.patterns.matches(action) != self.negate_action
 
     def rest_applies(self, resource: str | None, context: Context | None) -> bool | None:
         """Resource and Condition parts, three-valued (action already matched)."""
@@ -125,24 +150,50 @@ class _Compiled:
             return False
         if not self.conditions:
             return res
+        if context is None:
+            return None
         cond = evaluate_conditions(self.conditions, context, variables=self.variables)
         if cond is False:
             return False
         return None if res is None or cond is None else True
 
 
-class _CompiledPolicy:
-    """Statements of one policy indexed by service prefix, plus a result cache."""
+class ActionSet:
+    """A fixed collection of actions evaluated together with `PolicySet.evaluate_all`.
 
-    __slots__ = ("any_service", "by_service", "cache")
+    Build it once and reuse it: per-policy results are cached per ActionSet.
+    """
+
+    __slots__ = ("actions", "by_service")
+
+    def __init__(self, actions: Iterable[str]) -> None:
+        self.actions: tuple[str, ...] = tuple(dict.fromkeys(a.lower() for a in actions))
+        by_service: dict[str, list[str]] = {}
+        for action in self.actions:
+            by_service.setdefault(action.partition(":")[0], []).append(action)
+        self.by_service = {k: tuple(v) for k, v in by_service.items()}
+
+
+def _bit(deny: bool, applies: bool | None) -> int:
+    if deny:
+        return _DENY if applies else _MAYBE_DENY
+    return _ALLOW if applies else _MAYBE_ALLOW
+
+
+class _CompiledPolicy:
+    """Statements of one policy indexed by service prefix, plus result caches."""
+
+    __slots__ = ("any_service", "by_service", "cache", "statements", "tables")
 
     def __init__(self, policy: Policy) -> None:
+        self.statements: list[_Compiled] = []
         self.by_service: dict[str, list[_Compiled]] = {}
         any_service: list[_Compiled] = []
         for statement in policy.statements:
             compiled = _Compiled(statement, policy.uses_variables)
+            self.statements.append(compiled)
             if compiled.negate_action:
-                if not compiled.match_all:  # NotAction "*" never applies
+                if not compiled.patterns.match_all:  # NotAction "*" never applies
                     any_service.append(compiled)
                 continue
             services = {_service(p) for p in statement.actions or ()}
@@ -153,32 +204,76 @@ class _CompiledPolicy:
                 self.by_service.setdefault(str(service), []).append(compiled)
         self.any_service = tuple(any_service)
         self.cache: dict[tuple[str, str | None], int] = {}
+        self.tables: dict[tuple[ActionSet, str | None], dict[str, int]] = {}
 
     def flags(self, action: str, resource: str | None, context: Context | None) -> int:
         """Bit set of DENY / MAYBE_DENY / ALLOW / MAYBE_ALLOW for a lower-cased action."""
         if context is None:
-            key = (action, resource)
-            cached = self.cache.get(key)
+            cached = self.cache.get((action, resource))
             if cached is not None:
                 return cached
         result = 0
         service = action.partition(":")[0]
         for group in (self.by_service.get(service, ()), self.any_service):
             for st in group:
-                if not st.action_applies(action):
-                    continue
-                applies = st.rest_applies(resource, context)
-                if applies is False:
-                    continue
-                if st.deny:
-                    result |= _DENY if applies else _MAYBE_DENY
-                else:
-                    result |= _ALLOW if applies else _MAYBE_ALLOW
+                if st.action_applies(action):
+                    applies = st.rest_applies(resource, context)
+                    if applies is not False:
+                        result |= _bit(st.deny, applies)
         if context is None:
             if len(self.cache) > 4096:
                 self.cache.clear()
             self.cache[(action, resource)] = result
         return result
+
+    def table(
+        self, action_set: ActionSet, resource: str | None, context: Context | None
+    ) -> dict[str, int]:
+        """Non-zero `flags` for every action of ``action_set`` (sparse)."""
+        if context is None:
+            cached = self.tables.get((action_set, resource))
+            if cached is not None:
+                return cached
+        result: dict[str, int] = {}
+        for st in self.statements:
+            hits = st.patterns.matching(action_set, st.negate_action)
+            if not hits:
+                continue
+            applies = st.rest_applies(resource, context)
+            if applies is False:
+                continue
+            bit = _bit(st.deny, applies)
+            for action in hits:
+                result[action] = result.get(action, 0) | bit
+        if context is None:
+            self.tables[(action_set, resource)] = result
+        return result
+
+
+# Per-layer status bits and the final decision for their union.
+_S_DENY, _S_IMPLICIT, _S_CONDITIONAL = 1, 2, 4
+
+
+def _status(flags: int) -> int:
+    if flags & _DENY:
+        return _S_DENY
+    status = 0 if flags & (_ALLOW | _MAYBE_ALLOW) else _S_IMPLICIT
+    if not flags & _ALLOW or flags & _MAYBE_DENY:
+        status |= _S_CONDITIONAL
+    return status
+
+
+_STATUS = tuple(_status(flags) for flags in range(16))
+_DECISION = tuple(
+    Decision.DENY
+    if status & _S_DENY
+    else Decision.IMPLICIT_DENY
+    if status & _S_IMPLICIT
+    else Decision.CONDITIONAL
+    if status & _S_CONDITIONAL
+    else Decision.ALLOW
+    for status in range(8)
+)
 
 
 def _compiled(policy: Policy) -> _CompiledPolicy:
@@ -222,24 +317,35 @@ class PolicySet:
     def evaluate(self, action: str, resource: str | None = None) -> Decision:
         """Decision for ``action`` on ``resource`` (``None`` = any / unknown resource)."""
         action = action.lower()
-        conditional = False
-        implicit = False
+        status = 0
         for layer in self._layers:
             flags = 0
             for policy in layer:
                 flags |= policy.flags(action, resource, self._context)
-            if flags & _DENY:
-                return Decision.DENY
-            if not flags & _ALLOW:
-                if flags & _MAYBE_ALLOW:
-                    conditional = True
-                else:
-                    implicit = True
-            if flags & _MAYBE_DENY:
-                conditional = True
-        if implicit:
-            return Decision.IMPLICIT_DENY
-        return Decision.CONDITIONAL if conditional else Decision.ALLOW
+            status |= _STATUS[flags]
+        return _DECISION[status]
+
+    def evaluate_all(
+        self, action_set: ActionSet, resource: str | None = None
+    ) -> dict[str, Decision]:
+        """Decisions for every (lower-cased) action of ``action_set`` at once."""
+        tables = []
+        for layer in self._layers:
+            if len(layer) == 1:
+                tables.append(layer[0].table(action_set, resource, self._context))
+                continue
+            merged: dict[str, int] = {}
+            for policy in layer:
+                for action, flags in policy.table(action_set, resource, self._context).items():
+                    merged[action] = merged.get(action, 0) | flags
+            tables.append(merged)
+        decisions = {}
+        for action in action_set.actions:
+            status = 0
+            for table in tables:
+                status |= _STATUS[table.get(action, 0)]
+            decisions[action] = _DECISION[status]
+        return decisions
 
 
 def evaluate(

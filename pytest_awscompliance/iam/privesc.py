@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .evaluate import Decision, PolicyLike, PolicySet
+from .evaluate import ActionSet, Decision, PolicyLike, PolicySet
 from .matching import action_matches
 from .privesc_methods import METHODS, EscalationMethod
 
@@ -66,6 +66,7 @@ class _Table:
 
     methods: tuple[EscalationMethod, ...]
     queries: tuple[tuple[str, ...], ...]  # lower-cased concrete actions per method
+    actions: ActionSet  # union of all queries
     subsumers: tuple[tuple[int, ...], ...]  # methods needing a strict subset
 
 
@@ -85,11 +86,11 @@ def _prepare(methods: tuple[EscalationMethod, ...]) -> _Table:
                 query.add(action.replace("*", _PROBE).replace("?", "Q").lower())
             else:
                 query.add(action.lower())
-        # evaluate PassRole-style shared actions last: rarer actions fail faster
-        queries.append(tuple(sorted(query, key=lambda a: (a == "iam:passrole", a))))
+        queries.append(tuple(sorted(query)))
     sets = [frozenset(q) for q in queries]
     subsumers = tuple(tuple(j for j, other in enumerate(sets) if other < mine) for mine in sets)
-    return _Table(tuple(methods), tuple(queries), subsumers)
+    actions = ActionSet(a for query in queries for a in query)
+    return _Table(tuple(methods), tuple(queries), actions, subsumers)
 
 
 def escalation_paths(
@@ -111,15 +112,13 @@ def escalation_paths(
     """
     table = _prepare(tuple(METHODS if methods is None else methods))
     policy_set = PolicySet(policies, boundary=boundary, scp_levels=scp_levels, context=context)
-    decisions: dict[str, Decision] = {}
+    decisions = policy_set.evaluate_all(table.actions)
     found: dict[int, Decision] = {}
     allow, conditional = Decision.ALLOW, Decision.CONDITIONAL
     for index, query in enumerate(table.queries):
         result = allow
         for action in query:
-            decision = decisions.get(action)
-            if decision is None:
-                decision = decisions[action] = policy_set.evaluate(action)
+            decision = decisions[action]
             if decision is allow:
                 continue
             if decision is conditional:

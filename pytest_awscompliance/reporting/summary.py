@@ -68,7 +68,7 @@ def missing_permissions(results: Iterable[ControlResult]) -> dict[str, list[str]
 
 def fit(text: str, width: int = WIDTH) -> str:
     """One line, cut with ``...`` so that it fits ``width`` columns."""
-    text = " ".join(str(text).split())
+    text = " ".join(str(text).splitlines()).rstrip()
     return text if len(text) <= width else text[: width - 3] + "..."
 
 

@@ -153,3 +153,9 @@ def policy(*statements: dict[str, Any]) -> str:
 
 def allow(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
     return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+@pytest.fixture(autouse=True)
+def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Poll moto's "report started" answers without real waits."""
+    monkeypatch.setattr(jobs, "POLL_INTERVAL", 0.001)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.controls.identity_helpers import (
+from tests.controls.identity_helpers import (  # noqa: F401 - fast_polls is a fixture
     answer_operations,
+    backend,
+    days_ago,
     error,
+    fast_polls,
     set_root,
     stamp,
 )
@@ -56,8 +59,6 @@ def test_root_controls(pytester: pytest.Pytester, world: MotoWorld,
     iam = world.client(THIRD, "iam")
     serial = iam.create_virtual_mfa_device(
         VirtualMFADeviceName="root-account-mfa-device")["VirtualMFADevice"]["SerialNumber"]
-    from tests.controls.identity_helpers import backend, days_ago
-
     backend(THIRD).virtual_mfa_devices[serial].enable_date = days_ago(10)
     # fourth: root credentials removed (password_enabled=false, no keys): MFA not needed
     set_root(FOURTH, row={"password_enabled": "false", "password_last_used": "N/A"})

@@ -130,7 +130,6 @@ def test_cis_alarms_without_cloudwatch_trail(pytester: pytest.Pytester,
 
 @pytest.mark.parametrize(("service", "operation", "action"), [
     ("logs", "describe_log_groups", "logs:DescribeLogGroups"),
-    ("logs", "describe_metric_filters", "logs:DescribeMetricFilters"),
     ("cloudwatch", "describe_alarms", "cloudwatch:DescribeAlarms"),
     ("sns", "list_subscriptions_by_topic", "sns:ListSubscriptionsByTopic"),
 ])

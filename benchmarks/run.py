@@ -1,0 +1,390 @@
+"""Benchmark the bundled catalog against a seeded moto scenario; print the figures.
+
+    /work/venv/bin/python benchmarks/run.py --accounts 10 --regions 2 --resources 50 \
+        --latency-ms 50
+
+Starts moto's server and a counting proxy on 127.0.0.1, seeds N accounts x R regions x M
+resources, then runs ``pytest --pyargs compliance_tests`` once per ``--workers`` value
+(default -n 0, 2, 4) and, if installed, Prowler on the same scenario. For every run it
+prints wall time, API requests (total, top operations, identical reads repeated), peak
+memory and findings, then the comparisons of docs/performance.md. Needs root (it adds
+and removes /etc/hosts names for S3 Control, see ``hosts.py``). Writes logs, JUnit XML
+and ``summary.json`` / ``summary.md`` under ``benchmarks/results/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hosts
+import prowler
+from procmon import TreeMonitor
+from proxy import CountingProxy, Injection, Traffic
+from scenario import CALLER_ACCOUNT, CREDENTIALS, ROLE_NAME, MotoServer, Shape, seed
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+STS_OPERATIONS = frozenset({"sts:AssumeRole", "sts:GetCallerIdentity"})
+DEAD_PROXY = "http://127.0.0.1:9"  # anything not meant for 127.0.0.1 goes nowhere
+
+
+@dataclass
+class RunResult:
+    """One scanner run's figures."""
+
+    name: str
+    workers: int
+    wall_s: float
+    exit_code: int | None
+    timed_out: bool
+    requests: int
+    requests_without_sts: int
+    throttled: int
+    top_operations: list[tuple[str, int]]
+    repeated_reads: int
+    repeated_without_sts: int
+    repeated_by_operation: list[tuple[str, int]]
+    peak_in_flight: int
+    mean_in_flight: float
+    tree_peak_rss_mb: float
+    process_peak_rss_mb: float  # the largest single process (controller or a worker)
+    worker_peak_rss_mb: float  # largest xdist worker (the controller for -n 0)
+    findings: int
+    passed: int
+    errors: int
+    skipped: int
+    error_messages: list[tuple[str, int]] = field(default_factory=list)
+
+    def bound_s(self, latency_s: float) -> float:
+        """requests x latency / concurrency, with the concurrency the proxy observed."""
+        return self.requests * latency_s / max(1, self.peak_in_flight)
+
+
+def scan_env(proxy: CountingProxy, home: Path) -> dict[str, str]:
+    """The environment of a scanner process: fake keys, every endpoint on the proxy."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    (home / "aws-config").touch()
+    env.update({
+        "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"],
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(home / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-config"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ENDPOINT_URL": proxy.endpoint,
+        "AWS_ENDPOINT_URL_S3_CONTROL": f"http://{hosts.DOMAIN}:{proxy.port}",
+        "HTTP_PROXY": DEAD_PROXY, "HTTPS_PROXY": DEAD_PROXY,
+        "http_proxy": DEAD_PROXY, "https_proxy": DEAD_PROXY,
+        "NO_PROXY": f"127.0.0.1,localhost,{hosts.DOMAIN}",
+        "no_proxy": f"127.0.0.1,localhost,{hosts.DOMAIN}",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+@dataclass
+class Measured:
+    wall_s: float
+    exit_code: int | None
+    timed_out: bool
+    traffic: Traffic
+    tree_peak_mb: float
+    process_peak_mb: float
+    worker_peak_mb: float
+
+
+def measure(cmd: list[str], *, env: dict[str, str], cwd: Path, log: Path, proxy: CountingProxy,
+            timeout: float) -> Measured:
+    """Run ``cmd`` once, bounded by ``timeout``; count its traffic and memory."""
+    proxy.reset()
+    start = time.monotonic()
+    timed_out = False
+    with log.open("wb") as out:
+        process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        monitor = TreeMonitor(process.pid).start()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    wall = time.monotonic() - start
+    memory = monitor.stop()
+    traffic = proxy.reset()
+    root = process.pid
+    workers = [mb for pid, mb in memory.process_peak_mb.items() if pid != root]
+    return Measured(wall, None if timed_out else process.returncode, timed_out, traffic,
+                    memory.tree_peak_mb, max(memory.process_peak_mb.values(), default=0.0),
+                    max(workers) if workers else memory.peak_of(root))
+
+
+def junit_counts(path: Path) -> tuple[int, int, int, int, list[tuple[str, int]]]:
+    """(failed, passed, errors, skipped, most common error messages) from a JUnit file."""
+    if not path.exists():
+        return 0, 0, 0, 0, []
+    failed = passed = errors = skipped = 0
+    messages: Counter[str] = Counter()
+    for case in ET.parse(path).getroot().iter("testcase"):
+        kinds = {child.tag for child in case}
+        if "error" in kinds:
+            errors += 1
+            node = case.find("error")
+            text = (node.get("message") or node.text or "") if node is not None else ""
+            messages[text.strip().splitlines()[0][:160] if text.strip() else "?"] += 1
+        elif "failure" in kinds:
+            failed += 1
+        elif "skipped" in kinds:
+            skipped += 1
+        else:
+            passed += 1
+    return failed, passed, errors, skipped, messages.most_common(5)
+
+
+def run_scanner(workers: int, shape: Shape, proxy: CountingProxy, out: Path, env: dict[str, str],
+                cwd: Path, timeout: float, extra: list[str]) -> RunResult:
+    name = f"pytest -n {workers}"
+    junit = out / f"junit-n{workers}.xml"
+    cmd = [sys.executable, "-m", "pytest", "--pyargs", "compliance_tests",
+           "-p", "no:cacheprovider", "-q", "--tb=no", "-n", str(workers),
+           f"--junitxml={junit}", "--aws-role-name", ROLE_NAME]
+    for account in shape.account_ids():
+        cmd += ["--aws-account", account]
+    for region in shape.region_names():
+        cmd += ["--aws-region", region]
+    cmd += extra
+    measured = measure(cmd, env=env, cwd=cwd, log=out / f"pytest-n{workers}.log", proxy=proxy,
+                       timeout=timeout)
+    failed, passed, errors, skipped, messages = junit_counts(junit)
+    return _result(name, workers, measured, failed, passed, errors, skipped, messages)
+
+
+def _result(name: str, workers: int, m: Measured, failed: int, passed: int, errors: int,
+            skipped: int, messages: list[tuple[str, int]]) -> RunResult:
+    traffic = m.traffic
+    repeated = traffic.duplicates()
+    without_sts = sum(n for op, n in traffic.requests.items() if op not in STS_OPERATIONS)
+    return RunResult(
+        name=name, workers=workers, wall_s=m.wall_s, exit_code=m.exit_code,
+        timed_out=m.timed_out, requests=traffic.total, requests_without_sts=without_sts,
+        throttled=sum(traffic.throttled.values()),
+        top_operations=traffic.requests.most_common(12),
+        repeated_reads=sum(repeated.values()),
+        repeated_without_sts=sum(n for op, n in repeated.items() if op not in STS_OPERATIONS),
+        repeated_by_operation=repeated.most_common(8),
+        peak_in_flight=traffic.peak_in_flight, mean_in_flight=traffic.mean_in_flight(),
+        tree_peak_rss_mb=m.tree_peak_mb, process_peak_rss_mb=m.process_peak_mb,
+        worker_peak_rss_mb=m.worker_peak_mb, findings=failed, passed=passed, errors=errors,
+        skipped=skipped, error_messages=messages,
+    )
+
+
+def run_prowler(shape: Shape, proxy: CountingProxy, out: Path, env: dict[str, str], cwd: Path,
+                timeout: float) -> tuple[RunResult | None, str]:
+    """Prowler over every account in turn; (figures, note) or (None, why it did not run)."""
+    if not prowler.PROWLER.exists():
+        return None, (f"Prowler is not installed at {prowler.PROWLER} (see prowler.py for the "
+                      "install command)")
+    controls = prowler.bundled_controls()
+    checks, unmatched = prowler.matching_checks(controls, prowler.available_checks())
+    if not checks:
+        return None, "no bundled control has a Prowler check to compare with"
+    note = (f"{len(checks)} Prowler checks for {len(controls) - len(unmatched)} of "
+            f"{len(controls)} bundled controls (without equivalent: "
+            f"{', '.join(unmatched) or 'none'})")
+    (out / "prowler-checks.txt").write_text("\n".join(checks) + "\n")
+    walls, traffic, failed, total, trees, peaks, codes = 0.0, Traffic(), 0, 0, [], [], []
+    timed_out = False
+    for account in shape.account_ids():
+        target = out / f"prowler-{account}"
+        cmd = prowler.command(account, ROLE_NAME, shape.region_names(), checks, target)
+        m = measure(cmd, env=env, cwd=cwd, log=out / f"prowler-{account}.log", proxy=proxy,
+                    timeout=timeout)
+        walls += m.wall_s
+        timed_out |= m.timed_out
+        codes.append(m.exit_code)
+        _merge(traffic, m.traffic)
+        trees.append(m.tree_peak_mb)
+        peaks.append(m.process_peak_mb)
+        f, t = prowler.count_failures(target)
+        failed, total = failed + f, total + t
+    exit_code = next((c for c in codes if c not in (0,)), 0)
+    merged = Measured(walls, exit_code, timed_out, traffic, max(trees), max(peaks), max(peaks))
+    result = _result(f"prowler ({shape.accounts} runs)", 0, merged, failed, total - failed, 0,
+                     0, [])
+    return result, note
+
+
+def _merge(into: Traffic, part: Traffic) -> None:
+    into.requests.update(part.requests)
+    into.throttled.update(part.throttled)
+    into.answered.update(part.answered)
+    into.digest_operation.update(part.digest_operation)
+    into.by_account.update(part.by_account)
+    into.peak_in_flight = max(into.peak_in_flight, part.peak_in_flight)
+    into.busy_seconds += part.busy_seconds
+    span = (part.last or 0) - (part.first or 0)
+    into.first = 0.0 if into.first is None else into.first
+    into.last = (into.last or 0.0) + span
+
+
+# -- printing --------------------------------------------------------------------------------
+
+
+def table(results: list[RunResult], shape: Shape) -> str:
+    head = ("| scenario | run | wall s | requests | repeated reads | peak RSS MB (tree / "
+            "largest process) | findings | passed / errors / skipped |")
+    lines = [head, "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {shape.label} | {r.name} | {r.wall_s:.1f} | {r.requests} | "
+                     f"{r.repeated_reads} | {r.tree_peak_rss_mb:.0f} / "
+                     f"{r.process_peak_rss_mb:.0f} | {r.findings} | "
+                     f"{r.passed} / {r.errors} / {r.skipped} |")
+    return "\n".join(lines)
+
+
+def report_run(r: RunResult, latency_s: float) -> None:
+    state = "TIMED OUT" if r.timed_out else f"exit {r.exit_code}"
+    print(f"\n== {r.name}: {r.wall_s:.1f} s ({state})")
+    print(f"   requests {r.requests} ({r.requests_without_sts} without sts), throttled "
+          f"{r.throttled}, in flight peak {r.peak_in_flight} / mean {r.mean_in_flight:.1f}")
+    print("   top operations: " + ", ".join(f"{op} {n}" for op, n in r.top_operations))
+    print(f"   identical reads sent more than once: {r.repeated_reads} extra sends "
+          f"({r.repeated_without_sts} outside sts)"
+          + (": " + ", ".join(f"{op} {n}" for op, n in r.repeated_by_operation)
+             if r.repeated_by_operation else ""))
+    print(f"   peak RSS: tree {r.tree_peak_rss_mb:.0f} MB, largest process "
+          f"{r.process_peak_rss_mb:.0f} MB, largest worker {r.worker_peak_rss_mb:.0f} MB")
+    print(f"   findings (failed) {r.findings}, passed {r.passed}, errors {r.errors}, "
+          f"skipped {r.skipped}")
+    for message, count in r.error_messages:
+        print(f"     error x{count}: {message}")
+    if latency_s:
+        bound = r.bound_s(latency_s)
+        print(f"   bound: requests x {latency_s * 1000:.0f} ms / concurrency "
+              f"{max(1, r.peak_in_flight)} = {bound:.1f} s; wall / bound = "
+              f"{r.wall_s / bound if bound else float('nan'):.2f}")
+
+
+def report_checks(results: list[RunResult], latency_s: float) -> list[str]:
+    """The issue's targets, one line each."""
+    lines = []
+    by_workers = {r.workers: r for r in results if r.name.startswith("pytest")}
+    base, wide = by_workers.get(0), by_workers.get(max(by_workers, default=0))
+    if base and wide and wide is not base:
+        lines.append(f"(1) requests -n {wide.workers} == -n 0: "
+                     f"{'yes' if wide.requests == base.requests else 'NO'} "
+                     f"({wide.requests} vs {base.requests}; without sts "
+                     f"{wide.requests_without_sts} vs {base.requests_without_sts})")
+    for r in by_workers.values():
+        lines.append(f"(1) no identical read sent twice, -n {r.workers}: "
+                     f"{'yes' if r.repeated_reads == 0 else 'NO'} ({r.repeated_reads} extra, "
+                     f"{r.repeated_without_sts} outside sts)")
+    if latency_s:
+        for r in by_workers.values():
+            ratio = r.wall_s / r.bound_s(latency_s) if r.bound_s(latency_s) else float("nan")
+            lines.append(f"(2) -n {r.workers}: wall {r.wall_s:.1f} s vs bound "
+                         f"{r.bound_s(latency_s):.1f} s (x{ratio:.2f}; target <= 2)")
+    for r in by_workers.values():
+        lines.append(f"(4) -n {r.workers}: peak RSS per worker {r.worker_peak_rss_mb:.0f} MB "
+                     f"({'<' if r.worker_peak_rss_mb < 200 else 'NOT <'} 200 MB)")
+    return lines
+
+
+def report_prowler(ours: list[RunResult], theirs: RunResult) -> list[str]:
+    lines = []
+    for r in ours:
+        lines.append(
+            f"(3) Prowler / {r.name}: wall x{theirs.wall_s / r.wall_s:.2f}, requests "
+            f"x{theirs.requests / max(1, r.requests):.2f}, peak RSS (largest process) "
+            f"x{theirs.process_peak_rss_mb / max(1.0, r.process_peak_rss_mb):.2f}, tree "
+            f"x{theirs.tree_peak_rss_mb / max(1.0, r.tree_peak_rss_mb):.2f}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the bundled catalog on moto.")
+    parser.add_argument("--accounts", type=int, default=2)
+    parser.add_argument("--regions", type=int, default=1)
+    parser.add_argument("--resources", type=int, default=5, help="per type, account, region")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="added to each request")
+    parser.add_argument("--throttle", type=float, default=0.0,
+                        help="fraction of requests answered with a throttling error")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the throttled fraction")
+    parser.add_argument("--workers", default="0,2,4", help="xdist -n values, comma-separated")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
+    parser.add_argument("--prowler", choices=("auto", "yes", "no"), default="auto",
+                        help="run the Prowler anchor (auto: if installed)")
+    parser.add_argument("--pytest-args", default="", help="extra pytest arguments")
+    args = parser.parse_args(argv)
+    shape = Shape(args.accounts, args.regions, args.resources)
+    shape.region_names()
+    out = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{shape.label}-{args.latency_ms:g}ms"
+    out.mkdir(parents=True, exist_ok=True)
+    latency_s = args.latency_ms / 1000.0
+    print(f"scenario {shape.label} (accounts x regions x resources per type), latency "
+          f"{args.latency_ms:g} ms, throttle {args.throttle:g}; results in {out}")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "compliance_tests"),
+                    str(HERE.parent / "pytest_awscompliance")], check=False)
+    server = MotoServer.start(out / "moto.log")
+    proxy = CountingProxy(server.port, Injection(args.latency_ms, args.throttle, args.seed),
+                          caller_account=CALLER_ACCOUNT).start()
+    results: list[RunResult] = []
+    notes: list[str] = []
+    try:
+        seconds = seed(server.endpoint, shape, progress=lambda line: None)
+        print(f"seeded in {seconds:.1f} s (moto RSS {server.rss_mb():.0f} MB)")
+        with hosts.s3control_names([CALLER_ACCOUNT, *shape.account_ids()]), \
+                tempfile.TemporaryDirectory(prefix="awsbench-") as tmp:
+            cwd = Path(tmp)
+            env = scan_env(proxy, cwd)
+            for workers in [int(w) for w in args.workers.split(",") if w.strip()]:
+                result = run_scanner(workers, shape, proxy, out, env, cwd, args.timeout,
+                                     args.pytest_args.split())
+                results.append(result)
+                report_run(result, latency_s)
+            ours = list(results)
+            if args.prowler != "no":
+                theirs, note = run_prowler(shape, proxy, out, env, cwd, args.timeout)
+                notes.append(f"prowler: {note}")
+                print(f"\nprowler: {note}")
+                if theirs is None and args.prowler == "yes":
+                    return 2
+                if theirs is not None:
+                    results.append(theirs)
+                    report_run(theirs, latency_s)
+    finally:
+        proxy.stop()
+        server.stop()
+    checks = report_checks(results, latency_s)
+    if len(results) > len(ours):
+        checks += report_prowler(ours, results[-1])
+    summary = table(results, shape)
+    print("\n" + summary + "\n\n" + "\n".join(checks))
+    (out / "summary.md").write_text(summary + "\n\n" + "\n".join(checks + notes) + "\n")
+    (out / "summary.json").write_text(json.dumps({
+        "scenario": asdict(shape), "latency_ms": args.latency_ms, "throttle": args.throttle,
+        "runs": [asdict(r) for r in results], "checks": checks, "notes": notes,
+    }, indent=2, default=str))
+    return 0 if all(not r.timed_out for r in results) else 1
+
+
+def _stop(signum: int, _: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _stop)
+    raise SystemExit(main())

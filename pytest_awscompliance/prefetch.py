@@ -1,0 +1,100 @@
+"""Speculative prefetch: when a per-resource control reads something about its resource, read
+the same thing for the control's other resources concurrently.
+
+Controls stay plain sequential code; the first test of a control shows which reads depend
+on the resource (a parameter equal to its name or ARN), and the plugin sends those reads
+for the remaining resources on a bounded thread pool. Answers land in the run's read cache,
+so each read is still made once; the tests that follow find them there.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pytest_awscompliance.resources import Resource
+
+if TYPE_CHECKING:
+    from pytest_awscompliance.context import AwsContext
+    from pytest_awscompliance.runtime import Runtime
+
+MAX_IN_FLIGHT = 16
+"""Concurrent requests per process; adaptive retries slow them down when AWS throttles."""
+
+
+@dataclass(frozen=True)
+class Running:
+    """The per-resource control that is running now."""
+
+    control: str
+    fixture: str
+    resource: Resource
+
+
+CURRENT: ContextVar[Running | None] = ContextVar("awscompliance_running", default=None)
+
+
+class Prefetcher:
+    """Learns resource-bound reads from the first test of a control and prefetches them."""
+
+    def __init__(self, runtime: Runtime, pool: ThreadPoolExecutor):
+        self.runtime = runtime
+        self.pool = pool
+        self._seen: set[tuple[Any, ...]] = set()
+        self._lock = threading.Lock()
+
+    def observe(self, aws: AwsContext, mode: str, service: str, operation: str,
+                region: str | None, params: dict[str, Any]) -> None:
+        running = CURRENT.get()
+        if running is None:
+            return
+        resource = running.resource
+        bound = {k: attr for k, v in params.items() for attr in ("name", "arn")
+                 if isinstance(v, str) and v == getattr(resource, attr)}
+        if not bound:
+            return
+        fixed = {k: v for k, v in params.items() if k not in bound}
+        region_mode = "default" if region is None else (
+            "resource" if region == resource.region else "fixed")
+        template = (running.control, running.fixture, mode, service, operation,
+                    tuple(sorted(bound.items())), region_mode,
+                    json.dumps(fixed, sort_keys=True, default=str))
+        with self._lock:
+            if template in self._seen:
+                return
+            self._seen.add(template)
+        for other in self.runtime.known_resources(running.fixture):
+            if other.id == resource.id:
+                continue
+            other_params = {**fixed, **{k: getattr(other, attr) for k, attr in bound.items()}}
+            other_region = {"default": None, "resource": other.region, "fixed": region}[
+                region_mode]
+            context = self.runtime.context(other.account_id, other.region)
+            self.pool.submit(_quietly, context, mode, service, operation, other_region,
+                             other_params)
+
+
+def _quietly(context: AwsContext, mode: str, service: str, operation: str,
+             region: str | None, params: dict[str, Any]) -> None:
+    """Fetch into the cache; errors are cached too and reported by the test that reads them."""
+    try:
+        context.fetch(mode, service, operation, region, params)
+    except Exception:
+        return
+
+
+def running(item: Any) -> Running | None:
+    """The per-resource control an item runs, if it takes a resource fixture."""
+    from pytest_awscompliance.inventory import RESOURCE_TYPES
+
+    funcargs = getattr(item, "funcargs", {})
+    for fixture in RESOURCE_TYPES:
+        resource = funcargs.get(fixture)
+        if isinstance(resource, Resource):
+            control = f"{item.nodeid.split('[')[0]}"
+            return Running(control, fixture, resource)
+    return None

@@ -1,0 +1,154 @@
+"""Privilege escalation, open role assumption and public role trust, through the plugin."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.controls.identity_helpers import (  # noqa: F401 - fast_polls is a fixture
+    allow,
+    fast_polls,
+    policy,
+)
+from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+
+SERVICE_TRUST = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                 "Action": "sts:AssumeRole"}
+GITHUB = "token.actions.githubusercontent.com"
+
+
+def trust(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements) or [SERVICE_TRUST]})
+
+
+def github(account: str, condition: dict | None) -> dict:
+    statement = {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+                 "Principal": {"Federated": f"arn:aws:iam::{account}:oidc-provider/{GITHUB}"}}
+    return {**statement, "Condition": condition} if condition else statement
+
+
+def seed_passing(world: MotoWorld) -> None:
+    iam = world.client(PASSING, "iam")
+    iam.create_user(UserName="analyst")
+    iam.put_user_policy(UserName="analyst", PolicyName="read",
+                        PolicyDocument=policy(allow(["s3:GetObject", "s3:ListBucket"])))
+    iam.put_user_policy(UserName="analyst", PolicyName="assume-tagged", PolicyDocument=policy(
+        allow("sts:AssumeRole", Condition={"StringEquals": {"aws:ResourceTag/team": "data"}})))
+    read = iam.create_policy(PolicyName="worker-read", PolicyDocument=policy(
+        allow("s3:GetObject"),
+        allow("sts:AssumeRole", f"arn:aws:iam::{PASSING}:role/org-role")))["Policy"]["Arn"]
+    iam.create_role(RoleName="worker", AssumeRolePolicyDocument=trust())
+    iam.attach_role_policy(RoleName="worker", PolicyArn=read)
+    iam.create_role(RoleName="org-role", AssumeRolePolicyDocument=trust({
+        "Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}))
+    iam.create_role(RoleName="github-main", AssumeRolePolicyDocument=trust(github(PASSING, {
+        "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com",
+                         f"{GITHUB}:sub": "repo:acme/app:ref:refs/heads/main"}})))
+    iam.create_role(RoleName="partner", AssumeRolePolicyDocument=trust({
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+        "Action": "sts:AssumeRole"}))
+
+
+def seed_failing(world: MotoWorld) -> None:
+    iam = world.client(FAILING, "iam")
+
+    def managed(name: str, *statements: dict) -> str:
+        return iam.create_policy(PolicyName=name,
+                                 PolicyDocument=policy(*statements))["Policy"]["Arn"]
+
+    editor = managed("policy-editor", allow("iam:CreatePolicyVersion"))
+    for user in ("dev", "breakglass-user"):
+        iam.create_user(UserName=user)
+        iam.attach_user_policy(UserName=user, PolicyArn=editor)
+    iam.create_user(UserName="cond")
+    iam.put_user_policy(UserName="cond", PolicyName="maybe-attach", PolicyDocument=policy(
+        allow("iam:AttachUserPolicy", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})))
+    iam.put_user_policy(UserName="cond", PolicyName="assume-all",
+                        PolicyDocument=policy(allow("sts:*")))
+
+    deploy = managed("lambda-deploy", allow(["iam:PassRole", "lambda:CreateFunction",
+                                             "lambda:InvokeFunction"]))
+    iam.create_role(RoleName="lambda-deployer", AssumeRolePolicyDocument=trust())
+    iam.attach_role_policy(RoleName="lambda-deployer", PolicyArn=deploy)
+    iam.create_role(RoleName="lambda-admin", AssumeRolePolicyDocument=trust())
+    iam.attach_role_policy(RoleName="lambda-admin", PolicyArn=managed("full", allow("*")))
+
+    launch = managed("ec2-launch", allow("iam:PassRole", f"arn:aws:iam::{FAILING}:role/weak-*"),
+                     allow(["ec2:RunInstances", "s3:GetObject"]))
+    iam.create_role(RoleName="ec2-launcher", AssumeRolePolicyDocument=trust())
+    iam.attach_role_policy(RoleName="ec2-launcher", PolicyArn=launch)
+    iam.create_role(RoleName="weak-worker", AssumeRolePolicyDocument=trust())
+    iam.put_role_policy(RoleName="weak-worker", PolicyName="read",
+                        PolicyDocument=policy(allow("s3:GetObject")))
+
+    boundary = managed("s3-only", allow("s3:*"))
+    iam.create_user(UserName="bounded", PermissionsBoundary=boundary)
+    iam.attach_user_policy(UserName="bounded",
+                           PolicyArn=managed("key-maker", allow("iam:CreateAccessKey")))
+    managed("assume-any", allow("sts:AssumeRole"))
+
+    iam.create_role(RoleName="public-role", AssumeRolePolicyDocument=trust({
+        "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}))
+    iam.create_role(RoleName="github-any", AssumeRolePolicyDocument=trust(github(FAILING, {
+        "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"}})))
+
+
+def test_escalation_assumption_and_trust(pytester: pytest.Pytester, world: MotoWorld) -> None:
+    seed_passing(world)
+    seed_failing(world)
+    result = scan(pytester, control_file("identity/test_privilege_escalation.py"),
+                  control_file("identity/test_role_trust.py"),
+                  args=["-o", "aws_admin_role_allowlist=breakglass-*"])
+    assert result.only(PASSING) == "passed"
+
+    failing = {k.replace(f"{FAILING}/global", ""): v
+               for k, v in result.for_account(FAILING).items()}
+    expected_failed = {
+        "test_managed_policy_has_no_escalation[/policy-editor]",
+        "test_managed_policy_has_no_escalation[/lambda-deploy]",
+        "test_managed_policy_has_no_escalation[/ec2-launch]",
+        "test_managed_policy_has_no_escalation[/key-maker]",
+        "test_inline_policies_have_no_escalation[]",
+        "test_user_cannot_escalate[/dev]",
+        "test_user_cannot_escalate[/cond]",
+        "test_role_cannot_escalate[/lambda-deployer]",
+        "test_managed_policy_does_not_assume_any_role[/full]",
+        "test_managed_policy_does_not_assume_any_role[/assume-any]",
+        "test_inline_policies_do_not_assume_any_role[]",
+        "test_role_trust_not_public[/public-role]",
+        "test_role_trust_not_public[/github-any]",
+    }
+    expected_skipped = {
+        "test_managed_policy_has_no_escalation[/full]",  # full admin: the admin controls
+        "test_managed_policy_has_no_escalation[/s3-only]",  # not attached
+        "test_managed_policy_has_no_escalation[/assume-any]",  # not attached
+        "test_user_cannot_escalate[/breakglass-user]",  # allow-listed
+        "test_role_cannot_escalate[/lambda-admin]",  # already admin
+    }
+    assert {k for k, v in failing.items() if v == "failed"} == expected_failed
+    assert {k for k, v in failing.items() if v == "skipped"} == expected_skipped
+    assert failing["test_user_cannot_escalate[/bounded]"] == "passed"  # boundary
+    assert failing["test_role_cannot_escalate[/ec2-launcher]"] == "passed"  # nothing to pass
+    assert failing["test_role_cannot_escalate[/weak-worker]"] == "passed"
+
+    def message(test: str) -> str:
+        return result.messages[test.replace("[", f"[{FAILING}/global", 1)]
+
+    dev = message("test_user_cannot_escalate[/dev]")
+    assert "user dev can escalate privileges: CreateNewPolicyVersion [iam-policy] " \
+           "(iam:CreatePolicyVersion)" in dev
+    cond = message("test_user_cannot_escalate[/cond]")
+    assert "can conditionally escalate" in cond and "AttachUserPolicy" in cond
+    deployer = message("test_role_cannot_escalate[/lambda-deployer]")
+    assert "PassExistingRoleToNewLambdaThenInvoke [lambda]" in deployer
+    assert "roles it can pass: lambda-admin" in deployer
+    launch = message("test_managed_policy_has_no_escalation[/ec2-launch]")
+    assert "conditionally" in launch and "CreateEC2WithExistingIP" in launch
+    assert "inline policy 'maybe-attach' of user/cond can conditionally escalate" in message(
+        "test_inline_policies_have_no_escalation[]")
+    assert "inline policy 'assume-all' of user/cond" in message(
+        "test_inline_policies_do_not_assume_any_role[]")
+    assert 'Principal "*"' in message("test_role_trust_not_public[/public-role]")
+    assert f"no {GITHUB}:sub condition" in message("test_role_trust_not_public[/github-any]")

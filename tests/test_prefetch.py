@@ -1,0 +1,45 @@
+"""Concurrent reads: targets are discovered in parallel and per-resource reads prefetched."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from pytest_awscompliance import clients
+from tests.harness import MotoWorld
+
+CONTROL = """
+import pytest
+
+@pytest.mark.severity("low")
+def test_bucket_versioning(s3_bucket, aws):
+    status = aws.read("s3", "get_bucket_versioning", Bucket=s3_bucket.name).get("Status")
+    assert status == "Enabled", f"{s3_bucket.name} versioning {status}"
+"""
+
+
+def test_resource_reads_are_prefetched_once_each(pytester: pytest.Pytester, world: MotoWorld,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    s3 = world.client("123456789012", "s3")
+    names = [f"bucket-{n}" for n in range(6)]
+    for name in names:
+        s3.create_bucket(Bucket=name)
+    sent: list[tuple[str, str]] = []
+
+    def record(client: Any, account: str, service: str, region: str) -> None:
+        def before_send(request: Any, **_: Any) -> None:
+            if "versioning" in request.url:
+                parts = urlsplit(request.url)
+                bucket = parts.path.strip("/") or parts.hostname.split(".")[0]
+                sent.append((bucket, threading.current_thread().name))
+        client.meta.events.register("before-send.s3", before_send)
+
+    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, record])
+    pytester.makepyfile(CONTROL)
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(failed=6)
+    assert sorted(bucket for bucket, _ in sent) == names  # one request per bucket
+    prefetched = [thread for _, thread in sent if thread.startswith("awscompliance")]
+    assert len(prefetched) == 5  # all but the first test's own read
