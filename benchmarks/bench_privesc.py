@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pytest_awscompliance.iam import Decision, escalation_paths, parse_policy  # noqa: E402
+from pytest_awscompliance.iam import Decision, escalation_paths, parse_policy
 
 Doc = dict[str, Any]
 SERVICES = ["s3", "dynamodb", "sqs", "sns", "logs", "cloudwatch", "kms", "ec2", "lambda", "ecs"]
@@ -59,7 +59,9 @@ def _scoped(rng: random.Random) -> Doc:
 
 
 def _wildcard(rng: random.Random) -> Doc:
-    return _doc({"Effect": "Allow", "Action": [f"{s}:*" for s in rng.sample(SERVICES, 2)], "Resource": "*"})
+    return _doc(
+        {"Effect": "Allow", "Action": [f"{s}:*" for s in rng.sample(SERVICES, 2)], "Resource": "*"}
+    )
 
 
 def _deny(rng: random.Random) -> Doc:
@@ -86,7 +88,11 @@ def _conditional(rng: random.Random) -> Doc:
         },
         {
             "Effect": "Deny",
-            "NotAction": ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "sts:GetSessionToken"],
+            "NotAction": [
+                "iam:CreateVirtualMFADevice",
+                "iam:EnableMFADevice",
+                "sts:GetSessionToken",
+            ],
             "Resource": "*",
             "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
         },
@@ -101,7 +107,11 @@ def _developer(rng: random.Random) -> Doc:
             "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:Get*"],
             "Resource": "*",
         },
-        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{acct}:role/app-*"},
+        {
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": f"arn:aws:iam::{acct}:role/app-*",
+        },
         {"Effect": "Allow", "Action": "cloudformation:*", "Resource": "*"},
     )
 
@@ -166,19 +176,23 @@ def main() -> None:
 
     data = generate(args.principals, args.seed)
     start = time.perf_counter()
-    parsed = [([parse_policy(d) for d in docs], b and parse_policy(b, kind="boundary")) for docs, b in data]
+    parsed = [
+        ([parse_policy(d) for d in docs], b and parse_policy(b, kind="boundary"))
+        for docs, b in data
+    ]
     scps = [[parse_policy(d, kind="scp") for d in level] for level in SCP_LEVELS]
     parse_time = time.perf_counter() - start
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     results = [escalation_paths(policies, boundary=b, scp_levels=scps) for policies, b in parsed]
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
 
     decisions = Counter(f.decision for findings in results for f in findings)
     flagged = sum(1 for findings in results if findings)
     print(f"principals:          {len(parsed)} x 10 distinct policies (seed {args.seed})")
     print(f"parse time:          {parse_time:.3f} s")
     print(f"escalation wall:     {wall:.3f} s  ({len(parsed) / wall:,.0f} principals/s)")
+    print(f"escalation CPU:      {cpu:.3f} s  ({len(parsed) / cpu:,.0f} principals/s)")
     print(f"total (parse+eval):  {parse_time + wall:.3f} s")
     print(
         f"findings:            {sum(decisions.values())} "

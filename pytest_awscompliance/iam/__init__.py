@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .conditions import evaluate_conditions
 from .evaluate import (
+    ActionSet,
     Decision,
     PolicyLike,
     PolicySet,
@@ -31,6 +32,7 @@ __all__ = [
     "ADMIN_SENTINELS",
     "FAMILIES",
     "METHODS",
+    "ActionSet",
     "Condition",
     "Decision",
     "EscalationFinding",

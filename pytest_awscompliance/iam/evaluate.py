@@ -1,4 +1,4 @@
-"""AWS policy evaluation logic for one request, three-valued.
+"""AWS policy evaluation logic, three-valued.
 
 A statement *applies* to a request when its Action/NotAction, Resource/
 NotResource and Condition all hold. Each part is True, False or None
@@ -13,6 +13,12 @@ carry, or ``resource=None`` meeting a specific ARN or a NotResource). Within one
 
 Layers intersect: DENY anywhere wins, then IMPLICIT_DENY in any layer, then
 CONDITIONAL if any layer is conditional or carries a may-apply Deny, else ALLOW.
+
+Speed: statements are compiled once per `Policy` object (action globs are
+shared through `functools.lru_cache`), results for a context-free query are
+cached per policy, and `PolicySet.evaluate_all` answers a whole `ActionSet`
+in one pass per policy, testing each distinct pattern only against the
+actions of its own service.
 """
 
 from __future__ import annotations
@@ -68,12 +74,48 @@ def _service(pattern: str) -> str | None:
     return service.lower()
 
 
+class ActionSet:
+    """A fixed collection of actions evaluated together with `PolicySet.evaluate_all`.
+
+    Build it once and reuse it: which of its actions a pattern matches is
+    computed once per distinct pattern (testing only the actions of the
+    pattern's service), and per-policy results are cached per ActionSet.
+    """
+
+    __slots__ = ("_hits", "actions", "by_service")
+
+    def __init__(self, actions: Iterable[str]) -> None:
+        self.actions: tuple[str, ...] = tuple(dict.fromkeys(a.lower() for a in actions))
+        by_service: dict[str, list[str]] = {}
+        for action in self.actions:
+            by_service.setdefault(action.partition(":")[0], []).append(action)
+        self.by_service = {k: tuple(v) for k, v in by_service.items()}
+        self._hits: dict[str, frozenset[str]] = {}
+
+    def matching(self, pattern: str) -> frozenset[str]:
+        """The actions of this set that the action glob ``pattern`` matches."""
+        hits = self._hits.get(pattern)
+        if hits is None:
+            if pattern in _WILDCARD_ACTIONS:
+                hits = frozenset(self.actions)
+            else:
+                service = _service(pattern)
+                candidates = self.actions if service is None else self.by_service.get(service, ())
+                matcher = action_matcher(pattern)
+                hits = frozenset(a for a in candidates if matcher(a))
+            if len(self._hits) > 65536:
+                self._hits.clear()
+            self._hits[pattern] = hits
+        return hits
+
+
 class _Patterns:
     """A statement's Action (or NotAction) list, compiled once and shared."""
 
-    __slots__ = ("exact", "globs", "hits", "match_all")
+    __slots__ = ("exact", "globs", "hits", "match_all", "patterns")
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.patterns = patterns
         self.match_all = any(p in _WILDCARD_ACTIONS for p in patterns)
         self.exact = frozenset(p.lower() for p in patterns if "*" not in p and "?" not in p)
         self.globs = tuple(action_matcher(p) for p in patterns if "*" in p or "?" in p)
@@ -88,8 +130,12 @@ class _Patterns:
         key = (action_set, negate)
         hits = self.hits.get(key)
         if hits is None:
-            matches = self.matches
-            hits = self.hits[key] = tuple(a for a in action_set.actions if matches(a) != negate)
+            matched = frozenset().union(*(action_set.matching(p) for p in self.patterns))
+            if negate:
+                hits = tuple(a for a in action_set.actions if a not in matched)
+            else:
+                hits = tuple(matched)
+            self.hits[key] = hits
         return hits
 
 
@@ -158,22 +204,6 @@ class _Compiled:
         return None if res is None or cond is None else True
 
 
-class ActionSet:
-    """A fixed collection of actions evaluated together with `PolicySet.evaluate_all`.
-
-    Build it once and reuse it: per-policy results are cached per ActionSet.
-    """
-
-    __slots__ = ("actions", "by_service")
-
-    def __init__(self, actions: Iterable[str]) -> None:
-        self.actions: tuple[str, ...] = tuple(dict.fromkeys(a.lower() for a in actions))
-        by_service: dict[str, list[str]] = {}
-        for action in self.actions:
-            by_service.setdefault(action.partition(":")[0], []).append(action)
-        self.by_service = {k: tuple(v) for k, v in by_service.items()}
-
-
 def _bit(deny: bool, applies: bool | None) -> int:
     if deny:
         return _DENY if applies else _MAYBE_DENY
@@ -181,28 +211,13 @@ def _bit(deny: bool, applies: bool | None) -> int:
 
 
 class _CompiledPolicy:
-    """Statements of one policy indexed by service prefix, plus result caches."""
+    """A policy's compiled statements plus per-query result caches."""
 
-    __slots__ = ("any_service", "by_service", "cache", "statements", "tables")
+    __slots__ = ("cache", "statements", "tables")
 
     def __init__(self, policy: Policy) -> None:
-        self.statements: list[_Compiled] = []
-        self.by_service: dict[str, list[_Compiled]] = {}
-        any_service: list[_Compiled] = []
-        for statement in policy.statements:
-            compiled = _Compiled(statement, policy.uses_variables)
-            self.statements.append(compiled)
-            if compiled.negate_action:
-                if not compiled.patterns.match_all:  # NotAction "*" never applies
-                    any_service.append(compiled)
-                continue
-            services = {_service(p) for p in statement.actions or ()}
-            if None in services:
-                any_service.append(compiled)
-                continue
-            for service in services:
-                self.by_service.setdefault(str(service), []).append(compiled)
-        self.any_service = tuple(any_service)
+        variables = policy.uses_variables
+        self.statements = tuple(_Compiled(st, variables) for st in policy.statements)
         self.cache: dict[tuple[str, str | None], int] = {}
         self.tables: dict[tuple[ActionSet, str | None], dict[str, int]] = {}
 
@@ -213,13 +228,11 @@ class _CompiledPolicy:
             if cached is not None:
                 return cached
         result = 0
-        service = action.partition(":")[0]
-        for group in (self.by_service.get(service, ()), self.any_service):
-            for st in group:
-                if st.action_applies(action):
-                    applies = st.rest_applies(resource, context)
-                    if applies is not False:
-                        result |= _bit(st.deny, applies)
+        for st in self.statements:
+            if st.action_applies(action):
+                applies = st.rest_applies(resource, context)
+                if applies is not False:
+                    result |= _bit(st.deny, applies)
         if context is None:
             if len(self.cache) > 4096:
                 self.cache.clear()

@@ -164,6 +164,10 @@ class Policy:
         """Whether ``${...}`` policy variables are substituted."""
         return self.version == VERSION_2012
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the evaluator's compiled form (it holds closures)."""
+        return {**self.__dict__, "_cache": {}}
+
 
 def parse_policy(doc: Mapping[str, Any] | str | bytes, *, kind: str = "identity") -> Policy:
     """Parse ``doc`` (dict, JSON string or bytes) into a `Policy`.
@@ -342,7 +346,7 @@ def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
                     qualifier=qualifier,
                     if_exists=if_exists,
                     key=key.lower(),
-                    values=_condition_values(values, f"{where}: Condition {operator} {key}"),
+                    values=_condition_values(values, f"{where}: Condition {operator} {key!r}"),
                 )
             )
     return tuple(result)

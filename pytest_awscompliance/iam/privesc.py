@@ -93,6 +93,12 @@ def _prepare(methods: tuple[EscalationMethod, ...]) -> _Table:
     return _Table(tuple(methods), tuple(queries), actions, subsumers)
 
 
+@lru_cache(maxsize=1)
+def _default_table() -> _Table:
+    """The built-in table, prepared once (avoids re-hashing METHODS per call)."""
+    return _prepare(METHODS)
+
+
 def escalation_paths(
     policies: PolicyLike | Iterable[PolicyLike],
     *,
@@ -110,7 +116,7 @@ def escalation_paths(
     Already-admin principals report (almost) every method: check
     `principal_is_admin` first if that is not wanted.
     """
-    table = _prepare(tuple(METHODS if methods is None else methods))
+    table = _default_table() if methods is None else _prepare(tuple(methods))
     policy_set = PolicySet(policies, boundary=boundary, scp_levels=scp_levels, context=context)
     decisions = policy_set.evaluate_all(table.actions)
     found: dict[int, Decision] = {}

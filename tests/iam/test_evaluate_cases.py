@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from typing import Any, NamedTuple
 
 import pytest
@@ -166,6 +167,19 @@ CASES = [
         [pol(allow(not_action="iam:*"))],
         "IAM:CreateUser",
         IMPLICIT,
+    ),
+    Case(
+        "notaction-allow-with-misspelled-action-excludes-nothing",
+        [pol(allow(not_action="iam:CreatUser"))],
+        "iam:CreateUser",
+        ALLOW,
+    ),
+    Case(
+        "notaction-allow-is-still-limited-by-resource",
+        [pol(allow(not_action="iam:*", resource="arn:aws:s3:::logs/*"))],
+        "ec2:TerminateInstances",
+        IMPLICIT,
+        resource=f"arn:aws:ec2:eu-west-1:{ACCT}:instance/i-0abc",
     ),
     Case(
         "notaction-deny-mfa-pattern-spares-listed-action-without-mfa",
@@ -843,6 +857,14 @@ def test_missing_version_defaults_to_2008_literal_variables() -> None:
 def test_url_encoded_json_string_is_accepted() -> None:
     encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D"
     assert parse_policy(encoded).statements == ()
+
+
+def test_policies_pickle_after_evaluation() -> None:
+    policy = parse_policy(pol(allow("s3:Get*", "arn:aws:s3:::b/*")))
+    assert evaluate([policy], "s3:GetObject", "arn:aws:s3:::b/k") is ALLOW
+    clone = pickle.loads(pickle.dumps(policy))
+    assert clone == policy and hash(clone) == hash(policy)
+    assert evaluate([clone], "s3:GetObject", "arn:aws:s3:::b/k") is ALLOW
 
 
 def test_condition_values_are_normalised_to_strings() -> None:

@@ -201,8 +201,10 @@ def test_custom_method_table() -> None:
 
 
 def test_json_string_policies_are_accepted() -> None:
-    text = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:Attach*",' \
+    text = (
+        '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:Attach*",'
         '"Resource":"*"}}'
+    )
     assert {"AttachUserPolicy", "AttachGroupPolicy"} <= names(escalation_paths([text]))
 
 

@@ -10,16 +10,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_awscompliance.iam import (
+    ActionSet,
     Decision,
     Policy,
     PolicyError,
+    PolicySet,
     action_matches,
     evaluate,
     parse_policy,
 )
 
 SETTINGS = settings(
-    max_examples=150,
+    max_examples=50,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
@@ -31,8 +33,23 @@ RANK = {
     Decision.ALLOW: 3,
 }
 
-ACTIONS = ["s3:GetObject", "s3:PutObject", "iam:PassRole", "iam:CreateAccessKey", "ec2:RunInstances"]
-ACTION_PATTERNS = [*ACTIONS, "s3:*", "iam:*", "*", "*:*", "iam:Create*", "S3:?etobject", "ec2:Describe*"]
+ACTIONS = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "iam:PassRole",
+    "iam:CreateAccessKey",
+    "ec2:RunInstances",
+]
+ACTION_PATTERNS = [
+    *ACTIONS,
+    "s3:*",
+    "iam:*",
+    "*",
+    "*:*",
+    "iam:Create*",
+    "S3:?etobject",
+    "ec2:Describe*",
+]
 RESOURCE_PATTERNS = [
     "*",
     "arn:aws:s3:::b/*",
@@ -110,7 +127,10 @@ def test_unconditional_deny_always_wins(
     policies: list[dict[str, Any]], request: dict[str, Any], data: st.DataObject
 ) -> None:
     pattern = data.draw(st.sampled_from([request["action"], request["action"].upper(), "*"]))
-    denial = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": pattern, "Resource": "*"}]}
+    denial = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": pattern, "Resource": "*"}],
+    }
     position = data.draw(st.integers(0, len(policies)))
     policies = [*policies[:position], denial, *policies[position:]]
     assert evaluate(policies, **request) is Decision.DENY
@@ -169,6 +189,19 @@ def test_evaluation_is_deterministic_and_cache_safe(
     assert evaluate(policies, **request) is first
 
 
+@SETTINGS
+@given(policies=st.lists(documents(), max_size=3), request=requests())
+def test_batch_evaluation_agrees_with_single_queries(
+    policies: list[dict[str, Any]], request: dict[str, Any]
+) -> None:
+    action = request.pop("action")
+    resource = request.pop("resource")
+    parsed = [parse_policy(p) for p in policies]
+    policy_set = PolicySet(parsed, **request)
+    batch = policy_set.evaluate_all(ActionSet([*ACTIONS, action.upper()]), resource)
+    assert batch == {a.lower(): evaluate(parsed, a, resource, **request) for a in ACTIONS}
+
+
 # --- action glob vs. an independent reference ---------------------------------------------
 # fnmatch agrees with IAM globbing on alphabets without "[" (fnmatch's character classes).
 NAME_CHARS = "abcAB019-_.+()$^|{}\\"
@@ -218,17 +251,41 @@ SCALARS = (
 )
 JSONISH = st.recursive(
     SCALARS,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
     max_leaves=20,
 )
-STATEMENT_KEYS = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal",
-                  "NotPrincipal", "Condition", "Bogus"]
-OPERATORS = ["StringEquals", "ForAnyValue:StringLike", "NumericLessThanIfExists", "DateGreaterThan",
-             "Bool", "IpAddress", "ArnLike", "Null", "ForAllValues:StringNotEquals", "Nope"]
+STATEMENT_KEYS = [
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+    "Bogus",
+]
+OPERATORS = [
+    "StringEquals",
+    "ForAnyValue:StringLike",
+    "NumericLessThanIfExists",
+    "DateGreaterThan",
+    "Bool",
+    "IpAddress",
+    "ArnLike",
+    "Null",
+    "ForAllValues:StringNotEquals",
+    "Nope",
+]
 CONDITION_BLOCKS = st.dictionaries(
     st.sampled_from(OPERATORS),
-    st.dictionaries(st.sampled_from(["aws:SourceIp", "aws:username", "aws:TagKeys", "k"]), JSONISH,
-                    max_size=2) | JSONISH,
+    st.dictionaries(
+        st.sampled_from(["aws:SourceIp", "aws:username", "aws:TagKeys", "k"]), JSONISH, max_size=2
+    )
+    | JSONISH,
     max_size=3,
 )
 STATEMENT_LIKE = st.dictionaries(
@@ -253,9 +310,13 @@ ANY_INPUT = (
 )
 
 
-@settings(SETTINGS, max_examples=400)
-@given(document=ANY_INPUT, kind=st.sampled_from(["identity", "resource", "trust", "scp"]),
-       context=st.sampled_from(CONTEXTS), resource=st.sampled_from(RESOURCES))
+@settings(SETTINGS, max_examples=200)
+@given(
+    document=ANY_INPUT,
+    kind=st.sampled_from(["identity", "resource", "trust", "scp"]),
+    context=st.sampled_from(CONTEXTS),
+    resource=st.sampled_from(RESOURCES),
+)
 def test_parser_raises_only_policy_error(
     document: Any, kind: str, context: dict[str, Any] | None, resource: str | None
 ) -> None:
