@@ -21,6 +21,7 @@ REGIONS = st.sampled_from(["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"
 PARTITIONS = st.sampled_from(["aws", "aws-us-gov", "aws-cn"])
 NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.+=,@",
                min_size=1, max_size=24)
+INSTANCE_IDS = st.from_regex(r"[0-9a-f]{17}", fullmatch=True)
 PATHS = st.lists(NAME, max_size=3).map(lambda parts: "/" + "".join(p + "/" for p in parts))
 
 
@@ -33,7 +34,7 @@ def arns(draw: st.DrawFn) -> str:
         f"arn:{partition}:s3:::{name.lower()}",
         f"arn:{partition}:iam::{account}:role{draw(PATHS)}{name}",
         f"arn:{partition}:iam::{account}:user{draw(PATHS)}{name}",
-        f"arn:{partition}:ec2:{region}:{account}:instance/i-{draw(st.from_regex(r'[0-9a-f]{17}', fullmatch=True))}",
+        f"arn:{partition}:ec2:{region}:{account}:instance/i-{draw(INSTANCE_IDS)}",
         f"arn:{partition}:logs:{region}:{account}:log-group:/aws/{name}:*",
         f"arn:{partition}:ecr:{region}:{account}:repository/{name.lower()}",
     ]))

@@ -221,7 +221,7 @@ def _check_scope(name: str, value: str, where: str, problems: list[str]) -> None
     elif name == "resource" and not (value.startswith("arn:") or ACCOUNT_REGION.match(value)):
         problems.append(f"{where}: field 'resource': {show(value)} is neither an ARN "
                         "('arn:aws:s3:::my-bucket'), 'account/region' nor a glob such as "
-                        f"'*:{value}'")
+                        f"{show('*:' + value)}")
 
 
 def _permanent(entry: dict[Any, Any], where: str, problems: list[str]) -> bool:
@@ -269,7 +269,7 @@ def duplicates(waivers: Iterable[Waiver]) -> list[str]:
 def unknown_controls(waivers: Iterable[Waiver], known: Iterable[str]) -> list[str]:
     """One line per waiver whose control id (or glob) names no known control."""
     names = sorted(set(known))
-    return [f"{w.source}: {w.label}: field 'control': {w.control!r} matches no known control"
+    return [f"{w.source}: {w.label}: field 'control': {show(w.control)} matches no known control"
             + (f" (did you mean {hint[0]!r}?)"
                if (hint := difflib.get_close_matches(w.control, names, n=1)) else "")
             for w in waivers if not matches_any(w.control, names)]

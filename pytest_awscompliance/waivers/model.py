@@ -7,6 +7,11 @@ from datetime import date
 from typing import Any
 
 
+def one_line(text: str) -> str:
+    """Whitespace runs (newlines of a folded YAML block too) become one space."""
+    return " ".join(text.split())
+
+
 @dataclass(frozen=True)
 class Waiver:
     """An accepted failure of one control (id or glob), optionally narrowed by globs.
@@ -52,15 +57,15 @@ class Waiver:
 
     def terms(self) -> str:
         """``owner alice, expires 2027-01-31, ticket SEC-12``."""
-        parts = [f"owner {self.owner}",
+        parts = [f"owner {one_line(self.owner)}",
                  "permanent" if self.permanent else f"expires {self.expires}"]
         if self.ticket:
-            parts.append(f"ticket {self.ticket}")
+            parts.append(f"ticket {one_line(self.ticket)}")
         return ", ".join(parts)
 
     def reason(self) -> str:
         """The xfail reason, JUnit ``<skipped message>`` and report text: starts ``waived:``."""
-        return f"waived: {' '.join(self.justification.split())} ({self.terms()})"
+        return f"waived: {one_line(self.justification)} ({self.terms()})"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain builtins only (str, int, bool, None), so it survives xdist and JSON."""
