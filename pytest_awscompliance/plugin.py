@@ -19,6 +19,7 @@ from pytest_awscompliance import (
     snapshot,
 )
 from pytest_awscompliance.cache import ReadCache
+from pytest_awscompliance.errors import AwsApiError
 from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin fixtures
     aws,
     aws_account,
@@ -161,13 +162,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     state = scan_of(config)
     aws_items = [i for i in items if parametrize.aws_fixtures_of(getattr(i, "fixturenames", []))]
     if aws_items and state.error:
-        raise pytest.UsageError(state.error)
+        if not _is_worker(config):
+            raise pytest.UsageError(state.error)
+        # A worker cannot stop the run with a usage error (xdist reports an internal
+        # error): each control ERRORs with the reason instead.
+        for item in aws_items:
+            item.stash[TARGET_ERROR] = state.error
+        return
     for item in aws_items:
         describe_item(item, state.runtime)
     keep, drop = select_items(items, state.settings)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+TARGET_ERROR = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    error = item.stash.get(TARGET_ERROR, None)
+    if error is not None:
+        raise AwsApiError("sts", "GetCallerIdentity", "TargetError", error)
 
 
 @pytest.hookimpl(wrapper=True)

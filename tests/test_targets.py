@@ -85,3 +85,15 @@ def test_report_header_never_shows_secrets(pytester: pytest.Pytester, moto_env: 
     pytester.makepyfile(REPORT_TARGET)
     result = pytester.runpytest("-p", "no:cacheprovider", "-v")
     assert "s3cr3t-VALUE-never-printed" not in result.stdout.str()
+
+
+def test_no_credentials_under_xdist_errors_every_control(pytester: pytest.Pytester,
+                                                         offline_env: None,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    pytester.makepyfile(REPORT_TARGET)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "-rE")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*no AWS credentials found*"])
+    assert "INTERNALERROR" not in result.stdout.str()
