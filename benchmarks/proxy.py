@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from gaps import KNOWN_GAPS, empty_answer
 from operations import credential_scope, operation_of
 
 LOOPBACK = "127.0.0.1"
@@ -35,8 +36,13 @@ class Traffic:
 
     requests: Counter[str] = field(default_factory=Counter)
     throttled: Counter[str] = field(default_factory=Counter)
+    gaps: Counter[str] = field(default_factory=Counter)
+    """Requests the proxy answered for moto (see gaps.py)."""
+    statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
+    seconds: Counter[str] = field(default_factory=Counter)
+    """Time spent answering each operation (injected latency included), summed."""
     answered: Counter[tuple[str, str]] = field(default_factory=Counter)
-    """(account, request digest) -> times answered by moto (not throttled)."""
+    """(account, request digest) -> times answered (throttled answers excluded)."""
     digest_operation: dict[tuple[str, str], str] = field(default_factory=dict)
     by_account: Counter[str] = field(default_factory=Counter)
     peak_in_flight: int = 0
@@ -158,7 +164,8 @@ class CountingProxy:
             traffic.peak_in_flight = max(traffic.peak_in_flight, self._in_flight)
             traffic.first = now if traffic.first is None else traffic.first
 
-    def _leave(self, operation: str, account: str, digest: str, throttled: bool) -> None:
+    def _leave(self, operation: str, account: str, digest: str, status: int, throttled: bool,
+               gap: bool, seconds: float) -> None:
         with self._lock:
             now = time.monotonic()
             traffic = self._traffic
@@ -168,6 +175,10 @@ class CountingProxy:
             traffic.last = now
             traffic.requests[operation] += 1
             traffic.by_account[account] += 1
+            traffic.statuses[(operation, status)] += 1
+            traffic.seconds[operation] += seconds
+            if gap:
+                traffic.gaps[operation] += 1
             if throttled:
                 traffic.throttled[operation] += 1
             else:
@@ -220,7 +231,7 @@ class CountingProxy:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def _body(self) -> bytes:
@@ -241,11 +252,14 @@ class CountingProxy:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 operation = operation_of(self.command, self.path, headers, body)
                 account = proxy._account_of(headers)
-                digest = hashlib.sha1(
-                    b"\0".join((self.command.encode(), self.path.encode(), body))
-                ).hexdigest()
+                _, region, scope = credential_scope(headers.get("authorization", ""))
+                digest = hashlib.sha1(b"\0".join((
+                    region.encode(), scope.encode(), headers.get("x-amz-target", "").encode(),
+                    self.command.encode(), self.path.encode(), body))).hexdigest()
                 proxy._enter()
-                throttled = False
+                began = time.monotonic()
+                throttled = gap = False
+                status = 599
                 try:
                     if proxy.injection.latency:
                         time.sleep(proxy.injection.latency)
@@ -254,11 +268,17 @@ class CountingProxy:
                         status, extra, data = throttling_answer(operation, headers)
                         answer_headers = list(extra.items())
                     else:
-                        status, answer_headers, data = proxy._forward(
-                            self.command, self.path, headers, body)
-                        proxy._learn_keys(operation, body, data)
+                        if operation not in KNOWN_GAPS:
+                            status, answer_headers, data = proxy._forward(
+                                self.command, self.path, headers, body)
+                            proxy._learn_keys(operation, body, data)
+                        if operation in KNOWN_GAPS or status >= 500:
+                            gap = True
+                            status, extra, data = empty_answer(operation, headers)
+                            answer_headers = list(extra.items())
                 finally:
-                    proxy._leave(operation, account, digest, throttled)
+                    proxy._leave(operation, account, digest, status, throttled, gap,
+                                 time.monotonic() - began)
                 self.send_response(status)
                 for name, value in answer_headers:
                     if name.lower() not in HOP_HEADERS and name.lower() != "content-length":

@@ -52,7 +52,10 @@ class RunResult:
     requests: int
     requests_without_sts: int
     throttled: int
+    gap_answers: list[tuple[str, int]]
     top_operations: list[tuple[str, int]]
+    slowest_operations: list[tuple[str, float, int]]  # (operation, seconds, requests)
+    answer_seconds: float  # sum of all answer times at the proxy
     repeated_reads: int
     repeated_without_sts: int
     repeated_by_operation: list[tuple[str, int]]
@@ -74,7 +77,10 @@ class RunResult:
 
 def scan_env(proxy: CountingProxy, home: Path) -> dict[str, str]:
     """The environment of a scanner process: fake keys, every endpoint on the proxy."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    # No AWS_* from the caller; bytecode allowed, so pytest's assertion rewriting is cached
+    # as on a developer's machine (the sandbox sets PYTHONDONTWRITEBYTECODE).
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("AWS_") and k != "PYTHONDONTWRITEBYTECODE"}
     (home / "aws-config").touch()
     env.update({
         "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
@@ -153,6 +159,16 @@ def junit_counts(path: Path) -> tuple[int, int, int, int, list[tuple[str, int]]]
     return failed, passed, errors, skipped, messages.most_common(5)
 
 
+def warm_up(env: dict[str, str], cwd: Path, out: Path) -> None:
+    """Collect once against the (nearly empty) caller account, not measured: byte-compiles
+    and caches pytest's assertion rewriting, as any second run on a machine would find."""
+    cmd = [sys.executable, "-m", "pytest", "--pyargs", "compliance_tests", "--collect-only",
+           "-q", "-p", "no:cacheprovider"]
+    with (out / "warm-up.log").open("wb") as log:
+        subprocess.run(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+                       timeout=600, check=False)
+
+
 def run_scanner(workers: int, shape: Shape, proxy: CountingProxy, out: Path, env: dict[str, str],
                 cwd: Path, timeout: float, extra: list[str]) -> RunResult:
     name = f"pytest -n {workers}"
@@ -180,7 +196,11 @@ def _result(name: str, workers: int, m: Measured, failed: int, passed: int, erro
         name=name, workers=workers, wall_s=m.wall_s, exit_code=m.exit_code,
         timed_out=m.timed_out, requests=traffic.total, requests_without_sts=without_sts,
         throttled=sum(traffic.throttled.values()),
+        gap_answers=traffic.gaps.most_common(),
         top_operations=traffic.requests.most_common(12),
+        slowest_operations=[(op, round(sec, 2), traffic.requests[op])
+                            for op, sec in traffic.seconds.most_common(6)],
+        answer_seconds=sum(traffic.seconds.values()),
         repeated_reads=sum(repeated.values()),
         repeated_without_sts=sum(n for op, n in repeated.items() if op not in STS_OPERATIONS),
         repeated_by_operation=repeated.most_common(8),
@@ -230,6 +250,9 @@ def run_prowler(shape: Shape, proxy: CountingProxy, out: Path, env: dict[str, st
 def _merge(into: Traffic, part: Traffic) -> None:
     into.requests.update(part.requests)
     into.throttled.update(part.throttled)
+    into.gaps.update(part.gaps)
+    into.statuses.update(part.statuses)
+    into.seconds.update(part.seconds)
     into.answered.update(part.answered)
     into.digest_operation.update(part.digest_operation)
     into.by_account.update(part.by_account)
@@ -261,6 +284,11 @@ def report_run(r: RunResult, latency_s: float) -> None:
     print(f"   requests {r.requests} ({r.requests_without_sts} without sts), throttled "
           f"{r.throttled}, in flight peak {r.peak_in_flight} / mean {r.mean_in_flight:.1f}")
     print("   top operations: " + ", ".join(f"{op} {n}" for op, n in r.top_operations))
+    print(f"   time answering (sum over requests) {r.answer_seconds:.1f} s; slowest: "
+          + ", ".join(f"{op} {sec:.1f} s/{n}" for op, sec, n in r.slowest_operations))
+    if r.gap_answers:
+        print("   answered by the proxy for moto (gaps.py): "
+              + ", ".join(f"{op} {n}" for op, n in r.gap_answers))
     print(f"   identical reads sent more than once: {r.repeated_reads} extra sends "
           f"({r.repeated_without_sts} outside sts)"
           + (": " + ", ".join(f"{op} {n}" for op, n in r.repeated_by_operation)
@@ -324,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="fraction of requests answered with a throttling error")
     parser.add_argument("--seed", type=int, default=1, help="seed of the throttled fraction")
     parser.add_argument("--workers", default="0,2,4", help="xdist -n values, comma-separated")
-    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
     parser.add_argument("--prowler", choices=("auto", "yes", "no"), default="auto",
                         help="run the Prowler anchor (auto: if installed)")
     parser.add_argument("--pytest-args", default="", help="extra pytest arguments")
@@ -336,8 +364,6 @@ def main(argv: list[str] | None = None) -> int:
     latency_s = args.latency_ms / 1000.0
     print(f"scenario {shape.label} (accounts x regions x resources per type), latency "
           f"{args.latency_ms:g} ms, throttle {args.throttle:g}; results in {out}")
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "compliance_tests"),
-                    str(HERE.parent / "pytest_awscompliance")], check=False)
     server = MotoServer.start(out / "moto.log")
     proxy = CountingProxy(server.port, Injection(args.latency_ms, args.throttle, args.seed),
                           caller_account=CALLER_ACCOUNT).start()
@@ -350,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
                 tempfile.TemporaryDirectory(prefix="awsbench-") as tmp:
             cwd = Path(tmp)
             env = scan_env(proxy, cwd)
+            warm_up(env, cwd, out)
             for workers in [int(w) for w in args.workers.split(",") if w.strip()]:
                 result = run_scanner(workers, shape, proxy, out, env, cwd, args.timeout,
                                      args.pytest_args.split())

@@ -17,6 +17,16 @@ from pytest_awscompliance.context import AwsContext
 from pytest_awscompliance.jobs import call, once, wait_for
 
 ROOT = "<root_account>"
+FIELDS = (
+    "user", "arn", "user_creation_time", "password_enabled", "password_last_used",
+    "password_last_changed", "password_next_rotation", "mfa_active",
+    "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
+    "access_key_1_last_used_region", "access_key_1_last_used_service",
+    "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+    "access_key_2_last_used_region", "access_key_2_last_used_service",
+    "cert_1_active", "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated",
+)
+"""The report's columns, in AWS's order."""
 SENTINELS = frozenset({"N/A", "no_information", "not_supported", ""})
 
 
@@ -125,6 +135,14 @@ def fetch(aws: AwsContext) -> str:
     return once(aws, "iam", "credential-report", generate_and_read)
 
 
+@lru_cache(maxsize=16)
+def _by_user(content: str) -> dict[str, CredentialRow]:
+    return {row.user: row for row in parse(content)}
+
+
 def rows(aws: AwsContext) -> dict[str, CredentialRow]:
-    """The account's report rows by user name (``<root_account>`` included when present)."""
-    return {row.user: row for row in parse(fetch(aws))}
+    """The account's report rows by user name (``<root_account>`` included when present).
+
+    Shared by every control of the run: treat it as read-only.
+    """
+    return _by_user(fetch(aws))

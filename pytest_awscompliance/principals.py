@@ -100,6 +100,8 @@ class Directory:
     roles: dict[str, Principal] = field(default_factory=dict)
     managed: dict[str, ManagedPolicy] = field(default_factory=dict)
     """Customer-managed policies by ARN."""
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Scratch space for analyses that are computed once per directory."""
 
     def principal(self, kind: str, name: str) -> Principal | None:
         table = {"user": self.users, "group": self.groups, "role": self.roles}[kind]

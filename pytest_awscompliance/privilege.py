@@ -120,31 +120,43 @@ class PassTarget:
 
     role: str
     decision: Decision
+    admin: bool = False
+
+    def describe(self) -> str:
+        return f"{self.role} (admin)" if self.admin else self.role
 
 
-def _exceeds(role: Principal, mine: PolicySet) -> bool:
-    docs, boundary = _documents(role), _boundary(role)
-    if principal_is_admin(docs, boundary):
-        return True
-    theirs = PolicySet(docs, boundary=boundary)
-    return any(
-        theirs.evaluate(action) is Decision.ALLOW
-        and mine.evaluate(action) in (Decision.IMPLICIT_DENY, Decision.DENY)
-        for action in PROBE_ACTIONS
-    )
+def _role_profile(directory: Directory, role: Principal) -> tuple[bool, frozenset[str]]:
+    """(is an administrator, probe actions it is definitely allowed), once per directory."""
+    profiles = directory.cache.setdefault("role-profiles", {})
+    profile = profiles.get(role.arn)
+    if profile is None:
+        docs, boundary = _documents(role), _boundary(role)
+        theirs = PolicySet(docs, boundary=boundary)
+        profile = profiles[role.arn] = (
+            principal_is_admin(docs, boundary),
+            frozenset(a for a in PROBE_ACTIONS if theirs.evaluate(a) is Decision.ALLOW),
+        )
+    return profile
 
 
 def pass_targets(directory: Directory, principal: Principal) -> list[PassTarget]:
-    """Roles (not itself, not service-linked) the principal may pass and that exceed it."""
+    """Roles (not itself, not service-linked) the principal may pass and that can do more
+    than it can (an administrator, or a probe action it lacks), administrators first."""
     mine = PolicySet(_documents(principal), boundary=_boundary(principal))
+    held = frozenset(a for a in PROBE_ACTIONS
+                     if mine.evaluate(a) in (Decision.ALLOW, Decision.CONDITIONAL))
     found = []
-    for role in sorted(directory.roles.values(), key=lambda r: r.name):
+    for role in directory.roles.values():
         if role.arn == principal.arn or role.service_linked:
             continue
         decision = mine.evaluate("iam:PassRole", role.arn)
-        if decision in (Decision.ALLOW, Decision.CONDITIONAL) and _exceeds(role, mine):
-            found.append(PassTarget(role.name, decision))
-    return found
+        if decision not in (Decision.ALLOW, Decision.CONDITIONAL):
+            continue
+        admin, allowed = _role_profile(directory, role)
+        if admin or allowed - held:
+            found.append(PassTarget(role.name, decision, admin))
+    return sorted(found, key=lambda t: (not t.admin, t.role))
 
 
 def _needs_pass_role(finding: EscalationFinding) -> bool:

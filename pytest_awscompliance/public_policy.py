@@ -3,9 +3,10 @@
 An ``Allow`` statement is public when its principal is everyone (``"*"``, ``{"AWS": "*"}``,
 an account-wildcard ARN such as ``arn:aws:iam::*:root``, or any ``NotPrincipal``) and no
 condition pins the caller to something known: an account, an organization, a VPC or
-endpoint, a source ARN or a narrow IP range, with a fixed value (no wildcard, no policy
-variable, no ``...IfExists``). This follows S3's documented meaning of "public"; ``Deny``
-statements never make a policy public. Pure functions, no AWS calls.
+endpoint, a source ARN or a narrow IP range, with a fixed value (no wildcard or policy
+variable, except after a literal account id in an ARN; no ``...IfExists``). This follows
+S3's documented meaning of "public"; ``Deny`` statements never make a policy public.
+Pure functions, no AWS calls.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ PINNING_KEYS = frozenset({
 })
 """Condition keys that restrict a statement to known callers when given fixed values."""
 
+ARN_KEYS = frozenset({"aws:principalarn", "aws:sourcearn", "s3:dataaccesspointarn"})
+"""Pinning keys whose ARN values may use wildcards after a literal account id."""
+LITERAL_ACCOUNT_ARN = re.compile(r"^arn:[^:*?]+:[^:]*:[^:]*:\d{12}:")
 ORG_PATH_KEYS = frozenset({"aws:principalorgpaths", "aws:sourceorgpaths"})
 SOURCE_IP_KEY = "aws:sourceip"
 PINNING_OPERATORS = frozenset(
@@ -111,6 +115,8 @@ def restricting_condition(condition: Condition) -> bool:
         return all(_pinned_org_path(v) for v in condition.values)
     if condition.key == "aws:userid":
         return all(ROLE_SESSION_USERID.match(v) or not _wildcard(v) for v in condition.values)
+    if condition.key in ARN_KEYS:
+        return all(not _wildcard(v) or LITERAL_ACCOUNT_ARN.match(v) for v in condition.values)
     if condition.key in PINNING_KEYS:
         return not any(_wildcard(v) for v in condition.values)
     return False

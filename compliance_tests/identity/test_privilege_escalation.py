@@ -98,7 +98,10 @@ def _check_principal(aws, aws_settings, kind, name):
         pytest.skip(f"{kind} {name} is already an administrator: reported by "
                     "iam-no-administratoraccess-for-humans")
     findings, targets = principal_escalations(directory(aws), principal)
-    passing = f"; roles it can pass: {', '.join(t.role for t in targets[:5])}" if targets else ""
+    shown = [t for t in targets if t.admin] or targets[:3]
+    more = f" and {len(targets) - len(shown)} more" if len(targets) > len(shown) else ""
+    passing = f"; roles it can pass: {', '.join(t.describe() for t in shown)}{more}" \
+        if targets else ""
     assert not findings, (
         f"{kind} {name} {_escalates(findings)} privileges: {describe_findings(findings)}"
         f"{passing}"

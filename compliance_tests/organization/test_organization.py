@@ -34,7 +34,7 @@ def test_account_in_organization(aws_account):
     )
 
 
-def _org_view(aws_account):
+def _skip_unless_organization_visible(aws_account):
     reason = cannot_see_organization(aws_account)
     if reason:
         pytest.skip(reason)
@@ -43,14 +43,15 @@ def _org_view(aws_account):
 @pytest.mark.severity("high")
 @pytest.mark.control(
     "org-scp-guardrails-attached",
-    title="Service control policies are enabled at the organization root",
+    title="Every member account is governed by guardrail SCPs (not only FullAWSAccess)",
     frameworks={"cis-aws-7.0": "2.1.2"},
     remediation="aws organizations enable-policy-type --root-id <r-id> "
     "--policy-type SERVICE_CONTROL_POLICY",
 )
 def test_scps_enabled_at_root(aws_account):
-    """Judged from the management account (or a delegated administrator); members SKIP."""
-    _org_view(aws_account)
+    """SCPs must be enabled at the root, or no SCP restricts anything. Judged from the
+    management account (or a delegated administrator); members SKIP."""
+    _skip_unless_organization_visible(aws_account)
     disabled = [f"{r.get('Name')} ({r['Id']})" for r in roots(aws_account) if not scp_enabled(r)]
     assert not disabled, (
         f"service control policies are not enabled at root {', '.join(disabled)}: "
@@ -61,7 +62,7 @@ def test_scps_enabled_at_root(aws_account):
 @pytest.mark.severity("high")
 @pytest.mark.control(
     "org-scp-guardrails-attached",
-    title="Every member account is governed by a guardrail SCP (not only FullAWSAccess)",
+    title="Every member account is governed by guardrail SCPs (not only FullAWSAccess)",
     frameworks={"cis-aws-7.0": "2.1.2"},
     remediation="Attach a guardrail SCP (e.g. denying cloudtrail:StopLogging, "
     "guardduty:DeleteDetector, organizations:LeaveOrganization) to the root or to the "
@@ -71,7 +72,7 @@ def test_member_accounts_governed_by_scps(aws_account):
     """Walks root -> OUs -> account for every ACTIVE member; an SCP counts when it is not
     FullAWSAccess and restricts something (a Deny, or an allow-list). The management
     account is never restricted by SCPs and is not judged."""
-    _org_view(aws_account)
+    _skip_unless_organization_visible(aws_account)
     management = organization(aws_account)["MasterAccountId"]
     members = [a for a in organization_accounts(aws_account)
                if a.get("Status") == "ACTIVE" and a["Id"] != management]
@@ -89,7 +90,8 @@ def test_member_accounts_governed_by_scps(aws_account):
 @pytest.mark.severity("low")
 @pytest.mark.control(
     "org-environments-separated",
-    title="Production and non-production accounts sit in separate OUs",
+    title="Prod and non-prod accounts sit in separate OUs; the management account runs "
+    "no workloads",
     frameworks={"cis-aws-7.0": "2.1.3, 2.1.4"},
     remediation="Create one OU per environment (e.g. Prod, NonProd) and move the accounts: "
     "aws organizations move-account --account-id <id> --source-parent-id <old> "
@@ -99,7 +101,7 @@ def test_environments_in_separate_ous(aws_account, aws_settings):
     """Heuristic on the account tag named by the ini option aws_environment_tag_key
     (default Environment): accounts of different environments must not share an OU, and
     production accounts must sit under an OU named prod/production."""
-    _org_view(aws_account)
+    _skip_unless_organization_visible(aws_account)
     key = aws_settings.tunable("aws_environment_tag_key")
     accounts = [{**a, "Environment": account_tags(aws_account, a["Id"]).get(key)}
                 for a in organization_accounts(aws_account) if a.get("Status") == "ACTIVE"]
@@ -110,13 +112,15 @@ def test_environments_in_separate_ous(aws_account, aws_settings):
 @pytest.mark.severity("low")
 @pytest.mark.control(
     "org-environments-separated",
-    title="The management account runs no workloads",
+    title="Prod and non-prod accounts sit in separate OUs; the management account runs "
+    "no workloads",
     frameworks={"cis-aws-7.0": "2.1.3, 2.1.4"},
     remediation="Move the workloads into member accounts; keep the management account for "
     "billing and organization administration only",
 )
 def test_management_account_runs_no_workloads(aws):
-    """EC2 instances, and Lambda/ECS/EKS/RDS resources known to the Tagging API."""
+    """The management account, per region, runs no EC2 instances and no Lambda/ECS/EKS/RDS
+    resources known to the Tagging API (untagged ones are not seen)."""
     if not is_management_account(aws):
         pytest.skip(f"account {aws.account_id} is not an organization management account")
     found = workloads(aws)

@@ -195,8 +195,9 @@ AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers
 
 
 def owned_buckets(aws: AwsContext) -> set[str]:
-    """Names of the buckets the account owns (``ListBuckets``)."""
-    return {b["Name"] for b in aws.paginate("s3", "list_buckets").get("Buckets", [])}
+    """Names of the buckets the account owns (``ListBuckets``, asked in the home region)."""
+    listed = aws.paginate("s3", "list_buckets", region=aws.runtime.home_region(aws.account_id))
+    return {b["Name"] for b in listed.get("Buckets", [])}
 
 
 def public_grants(acl: dict[str, Any]) -> list[str]:

@@ -186,8 +186,9 @@ def confirmed_subscriptions(aws: AwsContext, topic_arn: str) -> list[str]:
             if str(s.get("SubscriptionArn", "")).startswith("arn:")]
 
 
-def _alarms_on(alarms: Iterable[dict[str, Any]], transformation: dict[str, Any]
+def alarms_on(alarms: Iterable[dict[str, Any]], transformation: dict[str, Any]
                ) -> list[dict[str, Any]]:
+    """The alarms watching the metric a metric filter's transformation publishes."""
     return [a for a in alarms if a.get("MetricName") == transformation.get("metricName")
             and a.get("Namespace") == transformation.get("metricNamespace")]
 
@@ -222,15 +223,17 @@ def cis_alarm_gap(aws: AwsContext, pattern: MetricFilterPattern,
             if not missing:
                 matching.append(metric_filter)
             elif len(missing) < len(pattern.clauses):
+                more = f" (+{len(missing) - 3} more)" if len(missing) > 3 else ""
                 closest.append((len(missing), f"filter {metric_filter.get('filterName')} on "
-                                f"{group} lacks " + ", ".join(format_clause(c) for c in missing)))
+                                f"{group} lacks "
+                                + ", ".join(format_clause(c) for c in missing[:3]) + more))
         if not matching:
             reasons.append(f"no metric filter on {group} matches")
             continue
         alarms = metric_alarms(aws, region)
         for metric_filter in matching:
             for transformation in metric_filter.get("metricTransformations", []):
-                on_metric = _alarms_on(alarms, transformation)
+                on_metric = alarms_on(alarms, transformation)
                 if not on_metric:
                     reasons.append(f"filter {metric_filter.get('filterName')} on {group}: no "
                                    "alarm on metric "

@@ -5,7 +5,7 @@ Exit codes of a compliance run:
 * 0: every control passed, was waived or skipped, or failed *below* ``--fail-on-severity``;
 * 1: a control failed at or above ``--fail-on-severity`` (any failure without it), any
   control ERRORed (it could not look at the account), or a non-control test failed;
-* 2: interrupted (Ctrl-C, collection errors, ``-x`` stops with an error);
+* 2: interrupted (Ctrl-C, collection errors);
 * 3: internal error; 4: usage error (bad option, missing ``--compliance-json`` directory);
 * 5: no test was collected.
 

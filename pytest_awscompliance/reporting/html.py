@@ -46,6 +46,7 @@ STYLE = """<style>
 .aws-summary table{margin:4px 24px 12px 0;display:inline-table;vertical-align:top}
 .aws-summary th,.aws-summary td{border:1px solid #e6e6e6;padding:3px 8px;text-align:right}
 .aws-summary th:first-child,.aws-summary td:first-child{text-align:left}
+.aws-summary .aws-top-failing td,.aws-summary .aws-top-failing th{text-align:left}
 .aws-summary td.aws-nonzero-failed,.aws-summary td.aws-nonzero-error{color:#c62828;
  font-weight:bold}
 .aws-finding{color:#222;padding:6px 2px}
@@ -190,7 +191,7 @@ def summary_html(results: Sequence[ControlResult], limit: int = 5) -> str:
     if top:
         lines = "".join(f"<tr><td>{severity_badge(c.severity)}</td>"
                         f"<td><code>{escape(c.control_id)}</code></td><td>{c.failed}</td>"
-                        f'<td style="text-align:left">{escape(c.title)}</td></tr>'
+                        f"<td>{escape(c.title)}</td></tr>"
                         for c in top)
         failing = (f'<table class="aws-top-failing"><caption>Top failing controls</caption>'
                    f"<thead><tr><th>severity</th><th>control</th><th>failed</th>"
@@ -272,8 +273,7 @@ class HtmlHooks:
         self.scan = scan
         self.report_data: Any = None
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_sessionstart(self, session: pytest.Session) -> None:
+    def _environment(self) -> None:
         try:
             from pytest_metadata.plugin import metadata_key
         except ImportError:  # pragma: no cover - pytest-html depends on pytest-metadata
@@ -282,6 +282,10 @@ class HtmlHooks:
         if metadata is not None:
             environment(metadata, targets=self.scan.targets(), partition=self.scan.partition(),
                         started=self.scan.started, versions=self.scan.versions())
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self._environment()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -306,6 +310,9 @@ class HtmlHooks:
         postfix.append(summary_html(self.scan.results()))
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """Name the accounts that were actually scanned (xdist: known only from results)."""
+        """Name the accounts actually scanned (xdist: known only from results), and redo the
+        environment table: pytest-metadata merges each xdist worker's table into it (same
+        dict), which brings back what was scrubbed and drops the added package versions."""
+        self._environment()
         if self.report_data is not None:
             self.report_data.title = report_title(self.scan.accounts(), self.scan.started)

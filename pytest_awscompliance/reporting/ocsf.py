@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -84,16 +85,23 @@ def split_arn(arn: str) -> dict[str, str] | None:
 
 def resource_type(service: str, resource: str) -> str:
     """``AwsEc2Instance`` for ``ec2`` + ``instance/i-1``; a derived name otherwise."""
-    kind = ""
-    for sep in ("/", ":"):
-        if sep in resource:
-            kind = resource.split(sep, 1)[0]
-            break
+    kind = re.split(r"[/:]", resource, maxsplit=1)[0] if re.search(r"[/:]", resource) else ""
     known = RESOURCE_TYPES.get((service, kind))
     if known:
         return known
     words = [service, *kind.split("-")] if kind else [service]
     return "Aws" + "".join(w[:1].upper() + w[1:] for w in words if w)
+
+
+def resource_name(service: str, resource: str) -> str:
+    """``i-0abc`` of ``instance/i-0abc``, ``/aws/x`` of ``log-group:/aws/x:*``, a role's name."""
+    name = resource.removesuffix(":*")
+    parts = re.split(r"[/:]", name, maxsplit=1)
+    if len(parts) == 2 and parts[1]:
+        name = parts[1]
+    if service == "iam":
+        name = name.rsplit("/", 1)[-1]
+    return name
 
 
 def resource_of(result: ControlResult, partition: str) -> dict[str, Any]:
@@ -102,7 +110,7 @@ def resource_of(result: ControlResult, partition: str) -> dict[str, Any]:
     if arn is None:
         return {"uid": f"AWS::::Account:{result.account}", "name": result.account,
                 "type": "AwsAccount", "region": result.region, "cloud_partition": partition}
-    name = arn["resource"].rsplit("/", 1)[-1].rsplit(":", 1)[-1] or arn["resource"]
+    name = resource_name(arn["service"], arn["resource"])
     return {"uid": result.resource, "name": name,
             "type": resource_type(arn["service"], arn["resource"]),
             "region": arn["region"] or result.region,

@@ -114,7 +114,9 @@ class ReportingPlugin:
         if self.is_worker:
             return
         results = self.results()
-        if self.options.json_path is not None:
+        broken = int(session.exitstatus) in (pytest.ExitCode.USAGE_ERROR,
+                                             pytest.ExitCode.INTERNAL_ERROR)
+        if self.options.json_path is not None and not broken:  # keep the last good file
             findings = ocsf.to_findings(results, version=_version(DIST),
                                         partition=self.partition() or "aws",
                                         now_ms=int(time.time() * 1000))

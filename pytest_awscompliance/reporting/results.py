@@ -68,7 +68,7 @@ def parse_frameworks(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def properties_of(report: Any) -> dict[str, str]:
-    """The report's ``user_properties`` as text (pairs may arrive as lists under xdist)."""
+    """The report's ``user_properties`` as text (pairs are lists after a JSON round trip)."""
     found: dict[str, str] = {}
     for pair in getattr(report, "user_properties", None) or ():
         try:

@@ -18,8 +18,7 @@ from botocore.stub import Stubber
 from moto.iam.models import AWSManagedPolicy, iam_backends
 
 from pytest_awscompliance import clients, jobs
-
-REPORT_FIELDS = ["user", "arn", "user_creation_time", "password_enabled", "password_last_used", "password_last_changed", "password_next_rotation", "mfa_active", "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date", "access_key_1_last_used_region", "access_key_1_last_used_service", "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date", "access_key_2_last_used_region", "access_key_2_last_used_service", "cert_1_active", "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated"]
+from pytest_awscompliance.credential_report import FIELDS as REPORT_FIELDS
 
 
 def days_ago(days: float) -> datetime:
@@ -115,14 +114,18 @@ def answer_operations(monkeypatch: pytest.MonkeyPatch,
     """
 
     def hook(client: Any, account: str, service: str, region: str) -> None:
-        def before_call(model: Any, params: dict[str, Any], **_: Any) -> Any:
+        def keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+            context["test_api_params"] = dict(params)  # before-call only sees the wire form
+
+        def before_call(model: Any, context: dict[str, Any], **_: Any) -> Any:
             answer = answers.get((service, model.name))
             if answer is None:
                 return None
-            parsed = answer(account, params)
+            parsed = answer(account, context.get("test_api_params", {}))
             status = 400 if "Error" in parsed else 200
             return _Http(status), {**parsed, "ResponseMetadata": {"HTTPStatusCode": status}}
 
+        client.meta.events.register("before-parameter-build", keep_params)
         client.meta.events.register("before-call", before_call)
 
     monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, hook])

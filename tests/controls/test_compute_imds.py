@@ -27,8 +27,9 @@ def metadata_defaults(account: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def images(account: str, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Images": [{"ImageId": image, **({"ImdsSupport": "v2.0"} if image == V2_AMI else {})}
-                       for image in params["ImageIds"]]}
+    """DescribeImages for one AMI: only ``V2_AMI`` reports ``ImdsSupport=v2.0``."""
+    image = params["ImageIds"][0]
+    return {"Images": [{"ImageId": image, **({"ImdsSupport": "v2.0"} if image == V2_AMI else {})}]}
 
 
 def template(world: MotoWorld, account: str, name: str, *versions: dict[str, Any],

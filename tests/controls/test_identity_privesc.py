@@ -83,9 +83,10 @@ def seed_failing(world: MotoWorld) -> None:
     iam.put_role_policy(RoleName="weak-worker", PolicyName="read",
                         PolicyDocument=policy(allow("s3:GetObject")))
 
-    boundary = managed("s3-only", allow("s3:*"))
-    iam.create_user(UserName="bounded", PermissionsBoundary=boundary)
-    iam.attach_user_policy(UserName="bounded",
+    boundary = managed("s3-only", allow("s3:*"))  # moto keeps no user boundaries: a role
+    iam.create_role(RoleName="bounded", AssumeRolePolicyDocument=trust(),
+                    PermissionsBoundary=boundary)
+    iam.attach_role_policy(RoleName="bounded",
                            PolicyArn=managed("key-maker", allow("iam:CreateAccessKey")))
     managed("assume-any", allow("sts:AssumeRole"))
 
@@ -129,7 +130,7 @@ def test_escalation_assumption_and_trust(pytester: pytest.Pytester, world: MotoW
     }
     assert {k for k, v in failing.items() if v == "failed"} == expected_failed
     assert {k for k, v in failing.items() if v == "skipped"} == expected_skipped
-    assert failing["test_user_cannot_escalate[/bounded]"] == "passed"  # boundary
+    assert failing["test_role_cannot_escalate[/bounded]"] == "passed"  # boundary
     assert failing["test_role_cannot_escalate[/ec2-launcher]"] == "passed"  # nothing to pass
     assert failing["test_role_cannot_escalate[/weak-worker]"] == "passed"
 
@@ -143,7 +144,7 @@ def test_escalation_assumption_and_trust(pytester: pytest.Pytester, world: MotoW
     assert "can conditionally escalate" in cond and "AttachUserPolicy" in cond
     deployer = message("test_role_cannot_escalate[/lambda-deployer]")
     assert "PassExistingRoleToNewLambdaThenInvoke [lambda]" in deployer
-    assert "roles it can pass: lambda-admin" in deployer
+    assert "roles it can pass: lambda-admin (admin) and 2 more" in deployer
     launch = message("test_managed_policy_has_no_escalation[/ec2-launch]")
     assert "conditionally" in launch and "CreateEC2WithExistingIP" in launch
     assert "inline policy 'maybe-attach' of user/cond can conditionally escalate" in message(

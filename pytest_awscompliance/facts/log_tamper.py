@@ -1,0 +1,221 @@
+"""Who can tamper with the account's logging: stop trails, delete log groups, mute alarms.
+
+The probes are the catalog's tamper actions, each asked against the account's actual
+logging resources (trails, their log groups, the alarms on those log groups' metric
+filters, their S3 buckets) so that a grant scoped to unrelated resources does not count.
+With no such resource, the action is asked about "any resource": only ``Resource: "*"``
+grants are definite then. Identity policies, permissions boundaries and (when the
+organization can be read) the SCPs above the account are evaluated, with ``aws:PrincipalArn``
+and ``aws:PrincipalAccount`` known; resource policies are not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any
+
+from pytest_awscompliance.context import GLOBAL, AwsContext
+from pytest_awscompliance.errors import AwsApiError
+from pytest_awscompliance.facts.cloudtrail import owned_buckets, trail_account, visible_trails
+from pytest_awscompliance.facts.iam import directory
+from pytest_awscompliance.facts.logs import alarms_on, log_group_of, metric_alarms, metric_filters
+from pytest_awscompliance.facts.organizations import (
+    attached_scps,
+    organization,
+    organization_accounts,
+)
+from pytest_awscompliance.iam import Decision, Policy, PolicyError, PolicySet, as_policy
+from pytest_awscompliance.org_layout import path_targets
+from pytest_awscompliance.principals import Directory, Principal
+
+ScpLevels = list[list[dict[str, Any]]]
+"""SCP documents per level, from the root down to the account (see ``PolicySet``)."""
+
+TRAIL_ACTIONS = ("cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail",
+                 "cloudtrail:PutEventSelectors")
+LOG_GROUP_ACTIONS = ("logs:DeleteLogGroup", "logs:PutRetentionPolicy",
+                     "logs:DeleteMetricFilter")
+LOG_STREAM_ACTIONS = ("logs:DeleteLogStream",)
+ALARM_ACTIONS = ("cloudwatch:DeleteAlarms", "cloudwatch:DisableAlarmActions")
+BUCKET_ACTIONS = ("s3:PutBucketPolicy",)
+OBJECT_ACTIONS = ("s3:DeleteObject",)
+TAMPER_ACTIONS = (*TRAIL_ACTIONS, *LOG_GROUP_ACTIONS, *LOG_STREAM_ACTIONS, *ALARM_ACTIONS,
+                  *BUCKET_ACTIONS, *OBJECT_ACTIONS)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request to evaluate: ``action`` on ``resource`` (``None``: any resource)."""
+
+    action: str
+    resource: str | None = None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A tamper action a principal may perform (``conditional``: only under conditions)."""
+
+    action: str
+    resource: str | None
+    conditional: bool
+
+
+def _plan_regions(aws: AwsContext) -> list[str]:
+    regions = aws.runtime.plan.regions.get(aws.account_id) or [aws.api_region]
+    return list(dict.fromkeys([aws.api_region, *regions]))
+
+
+def own_trails(aws: AwsContext) -> list[dict]:
+    """The account's own trails, across the Regions of the scan, once each."""
+    found: dict[str, dict] = {}
+    for region in _plan_regions(aws):
+        for trail in visible_trails(aws.in_region(region)):
+            if trail_account(trail) == aws.account_id:
+                found.setdefault(trail["TrailARN"], trail)
+    return [found[arn] for arn in sorted(found)]
+
+
+def probes(aws: AwsContext) -> list[Probe]:
+    """The tamper requests for this account's logging resources."""
+    partition, account = aws.partition, aws.account_id
+    trails = own_trails(aws)
+    found = [Probe(a, t["TrailARN"]) for t in trails for a in TRAIL_ACTIONS] or [
+        Probe(a) for a in TRAIL_ACTIONS]
+    groups = sorted({log_group_of(t["CloudWatchLogsLogGroupArn"]) for t in trails
+                     if t.get("CloudWatchLogsLogGroupArn")})
+    groups = [g for g in groups if g[0] == account]
+    alarms: set[str] = set()
+    for _, region, name in groups:
+        group_arn = f"arn:{partition}:logs:{region}:{account}:log-group:{name}"
+        found += [Probe(a, group_arn) for a in LOG_GROUP_ACTIONS]
+        stream = f"{group_arn}:log-stream:{account}_CloudTrail_{region}"
+        found += [Probe(a, stream) for a in LOG_STREAM_ACTIONS]
+        every_alarm = metric_alarms(aws, region)
+        for metric_filter in metric_filters(aws, region, name):
+            for transformation in metric_filter.get("metricTransformations", []):
+                alarms.update(a["AlarmArn"] for a in alarms_on(every_alarm, transformation))
+    if not groups:
+        found += [Probe(a) for a in (*LOG_GROUP_ACTIONS, *LOG_STREAM_ACTIONS)]
+    found += [Probe(a, arn) for arn in sorted(alarms) for a in ALARM_ACTIONS] or [
+        Probe(a) for a in ALARM_ACTIONS]
+    mine = owned_buckets(aws)
+    for trail in trails:
+        bucket = trail.get("S3BucketName", "")
+        if bucket not in mine:
+            continue
+        prefix = f"{trail['S3KeyPrefix']}/" if trail.get("S3KeyPrefix") else ""
+        found += [Probe(a, f"arn:{partition}:s3:::{bucket}") for a in BUCKET_ACTIONS]
+        found += [Probe(a, f"arn:{partition}:s3:::{bucket}/{prefix}AWSLogs/{account}/"
+                        "CloudTrail/log.json.gz") for a in OBJECT_ACTIONS]
+    return list(dict.fromkeys(found))
+
+
+def allow_listed(principal: Principal, patterns: Iterable[str]) -> bool:
+    """Whether the principal's name or ARN matches one of the glob ``patterns``."""
+    return any(fnmatchcase(principal.name, p) or fnmatchcase(principal.arn, p)
+               for p in patterns)
+
+
+def _parsed(documents: Iterable[object], kind: str) -> list[Policy]:
+    """The documents that parse (an invalid one cannot grant anything AWS would accept)."""
+    found = []
+    for document in documents:
+        try:
+            found.append(as_policy(document, kind=kind))  # type: ignore[arg-type]
+        except PolicyError:
+            continue
+    return found
+
+
+def grants(principal: Principal, requests: Iterable[Probe], scp_levels: ScpLevels | None = None,
+           account: str = "") -> list[Grant]:
+    """The probes the principal's identity policies allow, within its boundary and SCPs."""
+    boundary = _parsed([principal.boundary] if principal.boundary else [], "boundary")
+    policy_set = PolicySet(_parsed((p.document for p in principal.policies if p.document),
+                                   "identity"),
+                           boundary=boundary[0] if boundary else None,
+                           scp_levels=[_parsed(level, "scp") for level in scp_levels or []],
+                           context={"aws:PrincipalArn": principal.arn,
+                                    "aws:PrincipalAccount": account or None})
+    found: dict[str, Grant] = {}
+    for probe in requests:
+        decision = policy_set.evaluate(probe.action, probe.resource)
+        if decision is Decision.ALLOW:
+            found[probe.action] = Grant(probe.action, probe.resource, conditional=False)
+        elif decision is Decision.CONDITIONAL and probe.action not in found:
+            found[probe.action] = Grant(probe.action, probe.resource, conditional=True)
+    return [found[a] for a in TAMPER_ACTIONS if a in found]
+
+
+def tamperers(people: Directory, requests: list[Probe], allowlist: Iterable[str],
+              scp_levels: ScpLevels | None = None, account: str = ""
+              ) -> dict[str, list[Grant]]:
+    """Non-allow-listed users and roles (service-linked roles excepted) that can tamper."""
+    patterns = list(allowlist)
+    found: dict[str, list[Grant]] = {}
+    for principal in [*people.users.values(), *people.roles.values()]:
+        if principal.service_linked or allow_listed(principal, patterns):
+            continue
+        granted = grants(principal, requests, scp_levels, account)
+        if granted:
+            found[principal.label] = granted
+    return dict(sorted(found.items()))
+
+
+def scp_levels(aws: AwsContext) -> tuple[ScpLevels, str | None]:
+    """The SCPs governing the account, per level, and why they could not be read (if so).
+
+    The management account and accounts outside an organization have none. A member's
+    SCPs are read through the management account when it is scanned too, else through
+    the member itself, where AccessDenied is the usual answer: the control then judges
+    without SCPs (stricter) and says so.
+    """
+    org = organization(aws)
+    if org is None or org.get("MasterAccountId") == aws.account_id:
+        return [], None
+    management = org.get("MasterAccountId", "")
+    scanned = {a.account_id for a in aws.runtime.plan.accounts}
+    reader = aws.runtime.context(management, GLOBAL) if management in scanned else aws
+    try:
+        member = next((a for a in organization_accounts(reader)
+                       if a["Id"] == aws.account_id), None)
+        if member is None:
+            return [], f"SCPs not evaluated: {aws.account_id} not found in the organization"
+        return [[json.loads(reader.read("organizations", "describe_policy",
+                                        PolicyId=summary["Id"])["Policy"]["Content"])
+                 for summary in attached_scps(reader, target)]
+                for target in path_targets(member)], None
+    except AwsApiError as exc:
+        if exc.access_denied:
+            return [], f"SCPs not evaluated: {exc.action} denied"
+        raise
+
+
+def describe(found: dict[str, list[Grant]], probed: Iterable[str] = ()) -> str:
+    """``user/a (all 12 tamper actions), role/b (s3:DeleteObject; conditionally: ...)``.
+
+    ``probed`` lists the actions asked; a principal granted all of them is summarised.
+    """
+    every = set(probed)
+    parts = []
+    for label, granted in found.items():
+        definite = [g.action for g in granted if not g.conditional]
+        maybe = [g.action for g in granted if g.conditional]
+        text = f"all {len(every)} tamper actions" if every and set(definite) == every \
+            else ", ".join(definite)
+        if maybe:
+            text += ("; " if text else "") + "conditionally: " + ", ".join(maybe)
+        parts.append(f"{label} ({text})")
+    return ", ".join(parts)
+
+
+def logging_tamperers(aws: AwsContext, allowlist: Iterable[str]
+                      ) -> tuple[dict[str, list[Grant]], Sequence[str], str | None]:
+    """Who can tamper with the account's logging, the actions asked, and an SCP caveat."""
+    requests = probes(aws)
+    levels, caveat = scp_levels(aws)
+    found = tamperers(directory(aws), requests, allowlist, levels, aws.account_id)
+    return found, list(dict.fromkeys(p.action for p in requests)), caveat

@@ -1,0 +1,159 @@
+"""logging-admin-least-privilege: who can stop trails, delete log groups or mute alarms."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from pytest_awscompliance.facts.log_tamper import Probe, describe, grants, tamperers
+from pytest_awscompliance.principals import build
+from tests.controls.logging_support import Refused, answer_operation, deny_service
+from tests.harness import CALLER, FAILING, PASSING, REGION, MotoWorld, control_file, scan
+
+CONTROLS = "logging/test_logging_admins.py"
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+    "Action": "sts:AssumeRole"}]})
+
+
+def doc(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(action: str | list[str], resource: str = "*", **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def logging_setup(world: MotoWorld, account: str) -> None:
+    """A trail to CloudWatch Logs with one alarm on a metric filter."""
+    world.client(account, "s3").create_bucket(Bucket=f"trail-{account}")
+    world.client(account, "logs").create_log_group(logGroupName="ct")
+    world.client(account, "logs").put_metric_filter(
+        logGroupName="ct", filterName="root", filterPattern='{ $.userIdentity.type = "Root" }',
+        metricTransformations=[{"metricName": "root", "metricNamespace": "CIS",
+                                "metricValue": "1"}])
+    world.client(account, "cloudwatch").put_metric_alarm(
+        AlarmName="root-alarm", MetricName="root", Namespace="CIS", Statistic="Sum",
+        Period=300, EvaluationPeriods=1, Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold")
+    world.client(account, "cloudtrail").create_trail(
+        Name="main", S3BucketName=f"trail-{account}", IsMultiRegionTrail=True,
+        CloudWatchLogsLogGroupArn=f"arn:aws:logs:{REGION}:{account}:log-group:ct:*",
+        CloudWatchLogsRoleArn=f"arn:aws:iam::{account}:role/ct")
+
+
+def role(world: MotoWorld, account: str, name: str, document: str) -> None:
+    iam = world.client(account, "iam")
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
+    iam.put_role_policy(RoleName=name, PolicyName="inline", PolicyDocument=document)
+
+
+def test_logging_admins(pytester: pytest.Pytester, world: MotoWorld) -> None:
+    for account in (PASSING, FAILING):
+        logging_setup(world, account)
+    iam = world.client(PASSING, "iam")
+    role(world, PASSING, "BreakGlassAdmin", doc(allow("*")))
+    role(world, PASSING, "app-logs", doc(
+        allow("logs:*", "arn:aws:logs:*:*:log-group:/app/*"),
+        allow(["cloudtrail:Describe*", "cloudtrail:Get*", "cloudwatch:Describe*"])))
+    role(world, PASSING, "fenced-admin", doc(
+        allow("*"),
+        {"Effect": "Deny", "Action": ["cloudtrail:*", "logs:*", "cloudwatch:*", "s3:*"],
+         "Resource": "*"}))
+    boundary = iam.create_policy(PolicyName="read-only-boundary",
+                                 PolicyDocument=doc(allow("s3:GetObject")))["Policy"]["Arn"]
+    # moto drops a user's boundary, so a role shows it
+    iam.create_role(RoleName="bounded", AssumeRolePolicyDocument=TRUST,
+                    PermissionsBoundary=boundary)
+    iam.put_role_policy(RoleName="bounded", PolicyName="wide", PolicyDocument=doc(allow("*")))
+
+    fiam = world.client(FAILING, "iam")
+    fiam.create_group(GroupName="ops")
+    fiam.put_group_policy(GroupName="ops", PolicyName="trail-admin",
+                          PolicyDocument=doc(allow("cloudtrail:*")))
+    fiam.create_user(UserName="dev-ops")
+    fiam.add_user_to_group(GroupName="ops", UserName="dev-ops")
+    role(world, FAILING, "ci", doc(allow(
+        "logs:DeleteLogGroup", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})))
+    role(world, FAILING, "trail-bucket-cleaner",
+         doc(allow("s3:DeleteObject", f"arn:aws:s3:::trail-{FAILING}/*")))
+    role(world, FAILING, "alarm-muter", doc(allow(
+        "cloudwatch:DisableAlarmActions", f"arn:aws:cloudwatch:{REGION}:{FAILING}:alarm:*")))
+
+    result = scan(pytester, control_file(CONTROLS),
+                  args=["-o", "aws_admin_role_allowlist=BreakGlass*"])
+    assert result.only(PASSING) == "passed"
+    assert result.only(FAILING) == "failed"
+    text = result.message(FAILING)
+    assert "4 principal(s) outside aws_admin_role_allowlist" in text
+    assert "user/dev-ops (cloudtrail:StopLogging, cloudtrail:DeleteTrail, " \
+        "cloudtrail:UpdateTrail, cloudtrail:PutEventSelectors)" in text
+    assert "role/ci (conditionally: logs:DeleteLogGroup)" in text
+    assert "role/trail-bucket-cleaner (s3:DeleteObject)" in text
+    assert "role/alarm-muter (cloudwatch:DisableAlarmActions)" in text
+
+    strict = scan(pytester, control_file(CONTROLS), accounts=[PASSING])
+    assert "role/BreakGlassAdmin (all 12 tamper actions)" in strict.message(PASSING)
+
+
+def test_scps_are_evaluated(pytester: pytest.Pytester, world: MotoWorld,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An SCP denying cloudtrail:* (except for break-glass roles) removes those grants."""
+    org = world.client(CALLER, "organizations")
+    org.create_organization(FeatureSet="ALL")
+    with mock.patch("moto.organizations.utils.make_random_account_id",
+                    side_effect=[FAILING]):
+        org.create_account(Email="failing@example.com", AccountName="failing")
+    scp = org.create_policy(Name="protect-trails", Type="SERVICE_CONTROL_POLICY",
+                            Description="", Content=doc({
+                                "Effect": "Deny", "Action": "cloudtrail:*", "Resource": "*",
+                                "Condition": {"ArnNotLike": {
+                                    "aws:PrincipalArn": "arn:aws:iam::*:role/break-glass*"}}}))
+    org.attach_policy(PolicyId=scp["Policy"]["PolicySummary"]["Id"], TargetId=FAILING)
+    role(world, FAILING, "trail-admin", doc(allow("cloudtrail:*")))
+    role(world, FAILING, "log-admin", doc(allow("logs:*")))
+    role(world, FAILING, "break-glass", doc(allow("cloudtrail:StopLogging")))
+    # the management account is scanned too: the member's SCPs are read through it
+    result = scan(pytester, control_file(CONTROLS), accounts=[CALLER, FAILING])
+    text = result.message(FAILING)
+    assert "2 principal(s)" in text
+    assert "role/break-glass (cloudtrail:StopLogging)" in text
+    assert "role/log-admin (logs:DeleteLogGroup, logs:PutRetentionPolicy" in text
+    assert "trail-admin" not in text
+    assert "SCPs not evaluated" not in text
+
+    def refuse(account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        raise Refused("AccessDeniedException")
+
+    answer_operation(monkeypatch, "organizations", "ListRoots", refuse)
+    unread = scan(pytester, control_file(CONTROLS), accounts=[CALLER, FAILING])
+    assert "3 principal(s)" in unread.message(FAILING)
+    assert "(SCPs not evaluated: organizations:ListRoots denied)" in unread.message(FAILING)
+
+
+def test_no_logging_resources_means_any_resource() -> None:
+    """Without trails, only ``Resource: "*"`` grants are definite; scoped ones are conditional."""
+    details = {"RoleDetailList": [
+        {"RoleName": name, "Arn": f"arn:aws:iam::1:role/{name}", "Path": path,
+         "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": json.loads(document)}]}
+        for name, path, document in (
+            ("wide", "/", doc(allow("cloudtrail:StopLogging"))),
+            ("scoped", "/", doc(allow("cloudtrail:StopLogging",
+                                      "arn:aws:cloudtrail:*:1:trail/x"))),
+            ("AWSServiceRoleForX", "/aws-service-role/x.amazonaws.com/", doc(allow("*"))),
+            ("broken", "/", '{"Statement": [{"Effect": "Maybe"}]}'))]}
+    found = tamperers(build(details, {}), [Probe("cloudtrail:StopLogging")], [])
+    assert describe(found) == ("role/scoped (conditionally: cloudtrail:StopLogging), "
+                               "role/wide (cloudtrail:StopLogging)")
+    assert grants(build(details, {}).roles["broken"], [Probe("cloudtrail:StopLogging")]) == []
+
+
+def test_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    deny_service(monkeypatch, "iam", "get_account_authorization_details", "AccessDenied")
+    result = scan(pytester, control_file(CONTROLS), accounts=[FAILING])
+    assert result.only(FAILING) == "error"
+    assert "missing permission iam:GetAccountAuthorizationDetails" in result.message(FAILING)

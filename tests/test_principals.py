@@ -1,0 +1,169 @@
+"""principals.build and privilege analysis on hand-written authorization details (pure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_awscompliance.iam import Decision
+from pytest_awscompliance.principals import build, referenced_aws_policies
+from pytest_awscompliance.privilege import (
+    admin_grants,
+    describe_findings,
+    full_admin,
+    is_admin,
+    pass_targets,
+    permissive_assume_role,
+    policy_escalations,
+    principal_escalations,
+)
+
+ACCOUNT = "111111111111"
+ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def doc(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def arn(kind: str, name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:{kind}/{name}"
+
+
+def local(name: str, *versions: dict[str, Any], attached: int = 1) -> dict[str, Any]:
+    return {
+        "PolicyName": name, "Arn": arn("policy", name), "AttachmentCount": attached,
+        "DefaultVersionId": f"v{len(versions)}",
+        "PolicyVersionList": [
+            {"VersionId": f"v{i}", "IsDefaultVersion": i == len(versions), "Document": d}
+            for i, d in enumerate(versions, 1)
+        ],
+    }
+
+
+def attached(name: str, policy_arn: str | None = None) -> dict[str, str]:
+    return {"PolicyName": name, "PolicyArn": policy_arn or arn("policy", name)}
+
+
+DETAILS = {
+    "UserDetailList": [
+        {"UserName": "alice", "Arn": arn("user", "alice"), "GroupList": ["admins"],
+         "UserPolicyList": [], "AttachedManagedPolicies": []},
+        {"UserName": "bob", "Arn": arn("user", "bob"), "GroupList": ["devs"],
+         "UserPolicyList": [{"PolicyName": "mine", "PolicyDocument": doc(allow("s3:*"))}],
+         "AttachedManagedPolicies": [attached("editor")],
+         "PermissionsBoundary": {"PermissionsBoundaryArn": arn("policy", "bound")}},
+    ],
+    "GroupDetailList": [
+        {"GroupName": "admins", "Arn": arn("group", "admins"), "GroupPolicyList": [],
+         "AttachedManagedPolicies": [attached("AdministratorAccess", ADMIN_ARN)]},
+        {"GroupName": "devs", "Arn": arn("group", "devs"),
+         "GroupPolicyList": [{"PolicyName": "dev-inline",
+                              "PolicyDocument": doc(allow("lambda:*"))}],
+         "AttachedManagedPolicies": []},
+        {"GroupName": "empty", "Arn": arn("group", "empty"), "GroupPolicyList": [],
+         "AttachedManagedPolicies": []},
+    ],
+    "RoleDetailList": [
+        {"RoleName": "deployer", "Arn": arn("role", "deployer"), "Path": "/",
+         "RolePolicyList": [{"PolicyName": "deploy", "PolicyDocument": doc(
+             allow(["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"]))}],
+         "AttachedManagedPolicies": [], "AssumeRolePolicyDocument": doc()},
+        {"RoleName": "target", "Arn": arn("role", "target"), "Path": "/",
+         "RolePolicyList": [], "AttachedManagedPolicies": [attached("full")]},
+        {"RoleName": "AWSServiceRoleForX", "Arn": arn("role", "aws-service-role/x"),
+         "Path": "/aws-service-role/x/", "RolePolicyList": [],
+         "AttachedManagedPolicies": [attached("AdministratorAccess", ADMIN_ARN)]},
+    ],
+    "Policies": [
+        local("editor", doc(allow("*")), doc(allow("iam:CreatePolicyVersion"))),
+        local("bound", doc(allow(["s3:*", "iam:Get*"])), attached=0),
+        local("full", doc(allow("*"))),
+        {"PolicyName": "ReadOnlyAccess", "Arn": "arn:aws:iam::aws:policy/ReadOnlyAccess",
+         "DefaultVersionId": "v1", "PolicyVersionList": []},
+    ],
+}
+AWS_DOCS = {ADMIN_ARN: doc(allow("*"))}
+
+
+def directory():
+    return build(DETAILS, AWS_DOCS)
+
+
+def test_build_merges_group_policies_and_default_versions() -> None:
+    d = directory()
+    assert referenced_aws_policies(DETAILS) == [ADMIN_ARN]
+    assert set(d.managed) == {arn("policy", n) for n in ("editor", "bound", "full")}
+    assert d.managed[arn("policy", "editor")].document == doc(allow("iam:CreatePolicyVersion"))
+    bob = d.users["bob"]
+    assert [p.describe() for p in bob.policies] == [
+        "inline policy 'mine' of user/bob", "customer-managed policy editor",
+        "inline policy 'dev-inline' of group/devs (via group devs)"]
+    assert [p.name for p in bob.direct_policies] == ["mine", "editor"]
+    assert bob.boundary == doc(allow(["s3:*", "iam:Get*"]))
+    assert d.groups["admins"].members == ("alice",) and d.groups["empty"].members == ()
+    assert sorted(p.name for p in d.inline_policies()) == ["deploy", "dev-inline", "mine"]
+    assert d.roles["AWSServiceRoleForX"].service_linked
+
+
+def test_admin_grants_through_groups() -> None:
+    d = directory()
+    assert [g.describe() for g in admin_grants(d.users["alice"])] == [
+        "AWS-managed policy AdministratorAccess (via group admins)"]
+    assert admin_grants(d.users["bob"]) == []  # editor's admin version is not the default
+    assert is_admin(d.users["alice"]) and not is_admin(d.users["bob"])
+
+
+def test_boundary_limits_escalation() -> None:
+    d = directory()
+    findings, _ = principal_escalations(d, d.users["bob"])
+    assert findings == []  # CreatePolicyVersion is outside the s3/iam:Get* boundary
+
+
+def test_pass_role_needs_a_stronger_role() -> None:
+    d = directory()
+    findings, targets = principal_escalations(d, d.roles["deployer"])
+    assert [f.method for f in findings] == ["PassExistingRoleToNewLambdaThenInvoke"]
+    assert [(t.role, t.admin) for t in targets] == [("target", True)]
+    weaker = build({**DETAILS, "RoleDetailList": DETAILS["RoleDetailList"][:1]}, AWS_DOCS)
+    assert principal_escalations(weaker, weaker.roles["deployer"]) == ([], [])
+    assert pass_targets(weaker, weaker.roles["deployer"]) == []
+
+
+def test_conditional_pass_targets_make_findings_conditional() -> None:
+    roles = [dict(DETAILS["RoleDetailList"][0]), DETAILS["RoleDetailList"][1]]
+    roles[0]["RolePolicyList"] = [{"PolicyName": "deploy", "PolicyDocument": doc(
+        allow("iam:PassRole", Condition={"StringEquals": {"iam:PassedToService":
+                                                         "lambda.amazonaws.com"}}),
+        allow(["lambda:CreateFunction", "lambda:InvokeFunction"]))}]
+    d = build({**DETAILS, "RoleDetailList": roles}, AWS_DOCS)
+    findings, _ = principal_escalations(d, d.roles["deployer"])
+    assert {f.decision for f in findings} == {Decision.CONDITIONAL}
+    assert describe_findings(findings).startswith("conditionally: ")
+
+
+def test_policy_level_rules() -> None:
+    assert full_admin(doc(allow("*:*")))
+    assert full_admin(doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}))
+    assert not full_admin(doc(allow("*"), {"Effect": "Deny", "Action": "*", "Resource": "*"}))
+    assert not full_admin({"Statement": "garbage"})  # invalid: grants nothing
+    assert [f.method for f in policy_escalations(doc(allow("iam:CreateAccessKey")))] == [
+        "CreateAccessKey"]
+    assert permissive_assume_role(doc(allow("sts:*"))) == ["statement #1"]
+    assert permissive_assume_role(doc({**allow("*"), "Sid": "All"})) == ["statement 'All'"]
+    assert permissive_assume_role(doc({"Effect": "Allow", "NotAction": "s3:*",
+                                       "Resource": "*"})) == ["statement #1"]
+    assert permissive_assume_role(doc(allow("sts:AssumeRole", arn("role", "x")))) == []
+    assert permissive_assume_role(doc(allow("sts:AssumeRole", Condition={
+        "StringEquals": {"aws:ResourceAccount": ACCOUNT}}))) == []
+    assert permissive_assume_role(doc(allow("sts:AssumeRole"), {
+        "Effect": "Deny", "Action": "sts:*", "Resource": "*"})) == []
+
+
+def test_describe_findings_limits_and_orders() -> None:
+    findings = policy_escalations(doc(allow("iam:*")))
+    text = describe_findings(findings, limit=2)
+    assert text.count("[iam-") == 2 and "more" in text
