@@ -5,15 +5,17 @@ logging resources (trails, their log groups, the alarms on those log groups' met
 filters, their S3 buckets) so that a grant scoped to unrelated resources does not count.
 With no such resource, the action is asked about "any resource": only ``Resource: "*"``
 grants are definite then. Identity policies, permissions boundaries and (when the
-organization can be read) the SCPs above the account are evaluated, with ``aws:PrincipalArn``
-and ``aws:PrincipalAccount`` known; resource policies are not.
+organization can be read) the SCPs above the account are evaluated; resource policies are
+not. Conditions on ``aws:PrincipalArn`` / ``aws:PrincipalAccount`` (the break-glass exception
+of a guardrail SCP) are decided for each principal; every other condition stays unknown, so
+a grant that depends on one is reported as conditional rather than dropped.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -27,7 +29,15 @@ from pytest_awscompliance.facts.organizations import (
     organization,
     organization_accounts,
 )
-from pytest_awscompliance.iam import Decision, Policy, PolicyError, PolicySet, as_policy
+from pytest_awscompliance.iam import (
+    Decision,
+    Policy,
+    PolicyError,
+    PolicySet,
+    as_policy,
+    evaluate_conditions,
+    normalize_context,
+)
 from pytest_awscompliance.org_layout import path_targets
 from pytest_awscompliance.principals import Directory, Principal
 
@@ -119,6 +129,10 @@ def allow_listed(principal: Principal, patterns: Iterable[str]) -> bool:
                for p in patterns)
 
 
+PRINCIPAL_KEYS = frozenset({"aws:principalarn", "aws:principalaccount"})
+"""Request keys known for a principal; every other condition key stays unknown."""
+
+
 def _parsed(documents: Iterable[object], kind: str) -> list[Policy]:
     """The documents that parse (an invalid one cannot grant anything AWS would accept)."""
     found = []
@@ -130,16 +144,40 @@ def _parsed(documents: Iterable[object], kind: str) -> list[Policy]:
     return found
 
 
+def for_principal(policy: Policy, principal: Principal, account: str) -> Policy:
+    """``policy`` with its conditions on the principal's ARN and account decided.
+
+    A statement whose principal condition is false is dropped; a true one is removed
+    from the statement; conditions on any other key are kept (unknown at evaluation).
+    """
+    context = normalize_context({"aws:PrincipalArn": principal.arn,
+                                 "aws:PrincipalAccount": account or None})
+    statements = []
+    for statement in policy.statements:
+        decided = [c for c in statement.conditions if c.key in PRINCIPAL_KEYS]
+        if not decided:
+            statements.append(statement)
+            continue
+        holds = evaluate_conditions(decided, context, variables=policy.uses_variables)
+        if holds is False:
+            continue
+        kept = tuple(c for c in statement.conditions if holds is None or c not in decided)
+        statements.append(replace(statement, conditions=kept))
+    return Policy(tuple(statements), policy.version, policy.id, policy.kind)
+
+
 def grants(principal: Principal, requests: Iterable[Probe], scp_levels: ScpLevels | None = None,
            account: str = "") -> list[Grant]:
     """The probes the principal's identity policies allow, within its boundary and SCPs."""
-    boundary = _parsed([principal.boundary] if principal.boundary else [], "boundary")
-    policy_set = PolicySet(_parsed((p.document for p in principal.policies if p.document),
-                                   "identity"),
+
+    def resolved(documents: Iterable[object], kind: str) -> list[Policy]:
+        return [for_principal(p, principal, account) for p in _parsed(documents, kind)]
+
+    boundary = resolved([principal.boundary] if principal.boundary else [], "boundary")
+    policy_set = PolicySet(resolved((p.document for p in principal.policies if p.document),
+                                    "identity"),
                            boundary=boundary[0] if boundary else None,
-                           scp_levels=[_parsed(level, "scp") for level in scp_levels or []],
-                           context={"aws:PrincipalArn": principal.arn,
-                                    "aws:PrincipalAccount": account or None})
+                           scp_levels=[resolved(level, "scp") for level in scp_levels or []])
     found: dict[str, Grant] = {}
     for probe in requests:
         decision = policy_set.evaluate(probe.action, probe.resource)
