@@ -43,6 +43,42 @@ class _Marked:
         return next((m for m in self._marks if m.name == name), None)
 
 
+def _variants(function: Any) -> list[ControlMeta]:
+    """The control metadata of a function, or of each parameter that carries its own."""
+    node = _Marked(function)
+    if node.get_closest_marker("control") is not None:
+        return [read_control(node)]
+    variants = []
+    for mark in node._marks:
+        if mark.name != "parametrize" or len(mark.args) < 2:
+            continue
+        for param in mark.args[1]:
+            for param_mark in getattr(param, "marks", ()):
+                if param_mark.name == "control":
+                    variant = _Marked(function)
+                    variant._marks = [param_mark, *node._marks]
+                    variants.append(read_control(variant))
+    return variants or [read_control(node)]
+
+
+def merge(variants: list[ControlMeta]) -> ControlMeta:
+    """One catalog row for a control whose parameters carry their own mappings."""
+    first = variants[0]
+    if len(variants) == 1:
+        return first
+    frameworks: dict[str, list[str]] = {}
+    for variant in variants:
+        for name, ref in variant.frameworks.items():
+            frameworks.setdefault(name, [])
+            if ref not in frameworks[name]:
+                frameworks[name].append(ref)
+    title = first.title if all(v.title == first.title for v in variants) \
+        else f"{first.title} (and {len(variants) - 1} more variants)"
+    return ControlMeta(id=first.id, title=title, severity=first.severity,
+                       frameworks={k: ", ".join(v) for k, v in frameworks.items()},
+                       remediation=first.remediation)
+
+
 def _modules(package: str) -> list[ModuleType]:
     root = importlib.import_module(package)
     names = [info.name for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}.")
@@ -64,7 +100,7 @@ def bundled_controls(package: str = PACKAGE) -> list[CatalogEntry]:
             if not (name.startswith("test_") and inspect.isfunction(function)):
                 continue
             try:
-                meta = read_control(_Marked(function))
+                meta = merge(_variants(function))
             except MarkerError as exc:
                 raise MarkerError(f"{module.__name__}.{name}: {exc}") from None
             found.setdefault(meta.id, CatalogEntry(meta, module.__name__, name,
