@@ -13,6 +13,7 @@ quota stay botocore's own, driven by the plugin's ``CLIENT_CONFIG``.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -38,6 +39,7 @@ from tests.harness import (
     FAILING,
     PASSING,
     REGION,
+    CONTROLS_DIR,
     MotoWorld,
     ScanResult,
     control_file,
@@ -156,8 +158,8 @@ class FaultInjector:
     """A ``CLIENT_HOOKS`` hook failing a share of the requests the scan sends.
 
     ``rate`` is the chance a request is answered with a fault (drawn from ``random.Random
-    (seed)``, so a run is reproducible); ``kinds`` the faults drawn from; ``where(service,
-    operation, region)`` limits the injection to some requests.
+    (seed)``, so a run is reproducible); the faults take turns through ``kinds``;
+    ``where(service, operation, region)`` limits the injection to some requests.
     """
 
     def __init__(self, rate: float, seed: int = 0, kinds: tuple[str, ...] = tuple(FAULTS),
@@ -166,6 +168,7 @@ class FaultInjector:
         self.kinds = kinds
         self.where = where
         self.random = random.Random(seed)
+        self._next_kind = itertools.cycle(kinds)
         self.sent: Counter[tuple[str, str]] = Counter()
         self.injected: Counter[tuple[str, str]] = Counter()
         self.kinds_injected: Counter[str] = Counter()
@@ -180,7 +183,7 @@ class FaultInjector:
                 return None
             if self.rate < 1 and self.random.random() >= self.rate:
                 return None
-            kind = self.random.choice(self.kinds)
+            kind = next(self._next_kind)
             self.injected[service, operation] += 1
             self.kinds_injected[kind] += 1
             return FAULTS[kind](request, protocol)
@@ -211,11 +214,15 @@ def on_base_sessions(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(sessions, "base_session", wrapped)
 
 
-@pytest.fixture
-def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+def fast_retries_on(monkeypatch: pytest.MonkeyPatch) -> None:
     """No backoff sleeps and no rate-limiter waits; the retry decisions are unchanged."""
     monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, ctx: 0)
     monkeypatch.setattr(bucket.TokenBucket, "acquire", lambda self, amount=1, block=True: True)
+
+
+@pytest.fixture
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_retries_on(monkeypatch)
 
 
 @pytest.fixture
@@ -263,31 +270,28 @@ def test_plugin_config_is_adaptive_with_eight_attempts() -> None:
     assert CLIENT_CONFIG.retries == {"mode": "adaptive", "max_attempts": 8}
 
 
-@pytest.mark.parametrize(("rate", "seed"), [(0.10, 10), (0.05, 5), (0.02, 2)],
-                         ids=["10pct", "5pct", "2pct"])
-def test_retried_faults_change_nothing(pytester: pytest.Pytester, estate: MotoWorld,
-                                       monkeypatch: pytest.MonkeyPatch, fast_retries: None,
-                                       rate: float, seed: int) -> None:
-    clean = fault_scan(pytester)
+RUNS = ((0.10, 10, "10%"), (0.05, 5, "5%"), (0.02, 2, "2%"), (0.30, 30, "30%"))
+
+
+def test_retried_faults_change_nothing_in_the_whole_catalog(
+        pytester: pytest.Pytester, estate: MotoWorld, monkeypatch: pytest.MonkeyPatch,
+        fast_retries: None) -> None:
+    """Every bundled control, clean and then at 10%, 5%, 2% and 30% faults: same outcomes."""
+    clean = scan(pytester, str(CONTROLS_DIR))
     assert {"passed", "failed"} <= set(clean.outcomes.values()), clean.outcomes
-    injector = FaultInjector(rate, seed)
-    add_client_hook(monkeypatch, injector)
-    faulty = fault_scan(pytester)
-    assert injector.injected, "no fault was injected: raise the rate or change the seed"
-    assert faulty.outcomes == clean.outcomes
-    assert faulty.messages == clean.messages
-    assert_no_false_pass(faulty, clean)
-
-
-def test_every_fault_kind_is_retried(pytester: pytest.Pytester, estate: MotoWorld,
-                                     monkeypatch: pytest.MonkeyPatch, fast_retries: None) -> None:
-    clean = fault_scan(pytester)
-    injector = FaultInjector(0.25, seed=7)
-    add_client_hook(monkeypatch, injector)
-    faulty = fault_scan(pytester)
-    assert set(injector.kinds_injected) == set(FAULTS), injector.kinds_injected
-    assert faulty.outcomes == clean.outcomes
-    assert faulty.messages == clean.messages
+    injected: dict[str, FaultInjector] = {}
+    hooks = list(clients.CLIENT_HOOKS)
+    for rate, seed, label in RUNS:
+        injector = FaultInjector(rate, seed)
+        monkeypatch.setattr(clients, "CLIENT_HOOKS", [*hooks, injector])
+        faulty = scan(pytester, str(CONTROLS_DIR))
+        injected[label] = injector
+        assert faulty.outcomes == clean.outcomes, label
+        assert faulty.messages == clean.messages, label
+        assert_no_false_pass(faulty, clean)
+    assert injected["10%"].injected, "no fault at 10%: the catalog sends too few requests"
+    assert sum(sum(i.injected.values()) for i in injected.values()) >= 10
+    assert set(injected["30%"].kinds_injected) == set(FAULTS)
 
 
 @pytest.mark.parametrize(("kind", "shown"), [

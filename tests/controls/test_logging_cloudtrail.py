@@ -199,3 +199,26 @@ def test_cloudtrail_access_denied_is_an_error(pytester: pytest.Pytester, world: 
     assert result.only(FAILING) == "error"
     assert "cloudtrail:DescribeTrails" in result.message(FAILING)
     assert "AccessDeniedException" in result.message(FAILING)
+
+
+def test_organization_trail_seen_from_a_member(pytester: pytest.Pytester, world: MotoWorld,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto hides organization trails from members: DescribeTrails and friends answer as
+    AWS does for a member whose logs the management account's organization trail carries
+    (here into a bucket of the member itself, as in the log-archive account)."""
+    bucket(world, PASSING, "org-archive")
+    org_trail = {"Name": "org-trail", "S3BucketName": "org-archive", "HomeRegion": REGION,
+                 "TrailARN": f"arn:aws:cloudtrail:{REGION}:{CALLER}:trail/org-trail",
+                 "IsMultiRegionTrail": True, "IsOrganizationTrail": True,
+                 "LogFileValidationEnabled": True}
+    answer_operation(monkeypatch, "cloudtrail", "DescribeTrails",
+                     lambda *_: {"trailList": [org_trail]})
+    answer_operation(monkeypatch, "cloudtrail", "GetTrailStatus", lambda *_: {"IsLogging": True})
+    answer_operation(monkeypatch, "cloudtrail", "GetEventSelectors",
+                     lambda *_: {"EventSelectors": ALL_MANAGEMENT})
+    result = scan(pytester, control_file(CONTROLS), accounts=[PASSING],
+                  args=["-k", "multi_region or dedicated or validation"])
+    assert result.only(PASSING) == "passed"
+    assert set(result.for_account(PASSING)) == {
+        f"test_multi_region_trail_logging[{PASSING}/global]",
+        f"test_trail_logs_in_dedicated_account[{PASSING}/global]"}  # not this account's trail
