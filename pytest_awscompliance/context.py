@@ -94,6 +94,10 @@ class AwsContext:
             key, lambda: self._send(mode, service, operation, region, params), label=label
         )
 
+    def call(self, service: str, operation: str, **params: Any) -> Any:
+        """One unmemoized read (for polling a job); failures raise ``AwsApiError``."""
+        return self._send("call", service, xform_name(operation), self.api_region, params)
+
     def _send(self, mode: str, service: str, operation: str, region: str,
               params: dict[str, Any]) -> Any:
         target = f"{self.account_id}/{region}"

@@ -12,8 +12,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from pytest_awscompliance.cache import read_key
 from pytest_awscompliance.context import GLOBAL, AwsContext
 from pytest_awscompliance.errors import AwsApiError
@@ -28,17 +26,7 @@ POLL_TIMEOUT = 120.0
 
 def call(aws: AwsContext, service: str, operation: str, **params: Any) -> dict[str, Any]:
     """One unmemoized request through the guarded client; any failure is ``AwsApiError``."""
-    api = "".join(part.capitalize() for part in operation.split("_"))
-    try:
-        client = aws.client(service)
-        api = client.meta.method_to_api_mapping.get(operation, api)
-        return getattr(client, operation)(**params)
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        raise AwsApiError(service, api, str(error.get("Code", "Unknown")),
-                          str(error.get("Message", "")), aws.label) from None
-    except BotoCoreError as exc:
-        raise AwsApiError(service, api, type(exc).__name__, str(exc), aws.label) from None
+    return aws.call(service, operation, **params)
 
 
 def once(aws: AwsContext, service: str, name: str, fetch: Callable[[], Any],
