@@ -4,7 +4,7 @@ One record per control result, in a JSON array, written atomically (temporary fi
 same directory, then ``os.replace``) so a reader never sees half a file. The mapping:
 
 ========  ===========  ===================  ============================
-outcome   status_code  status_id / status   compliance.status_id / status
+outcome   status_code  status_id / status   unmapped.compliance.status
 ========  ===========  ===================  ============================
 passed    PASS         4 Resolved           1 Pass
 failed    FAIL         1 New                3 Fail
@@ -14,9 +14,9 @@ skipped   SKIPPED      0 Unknown            99 Other ("Skipped")
 ========  ===========  ===================  ============================
 
 Detection Finding has no ``compliance`` attribute of its own in OCSF (Compliance Finding,
-class 2003, does); it is written at the top level all the same, next to the standard
-attributes, so that a data lake can filter on it. Strict OCSF validators report it as an
-unknown attribute; see docs/reports.md.
+class 2003, does), so the control id, framework requirements and compliance status go under
+``unmapped.compliance``, as Prowler's OCSF output does: every record stays a valid
+Detection Finding for strict OCSF validators.
 """
 
 from __future__ import annotations
@@ -151,14 +151,6 @@ def to_finding(result: ControlResult, *, version: str, partition: str = "aws",
         "resources": [resource_of(result, partition)],
         "cloud": {"provider": "AWS", "account": {"uid": result.account},
                   "region": result.region},
-        "compliance": {
-            "control": result.control_id,
-            "requirements": [f"{name}:{ref}" for name, ref in result.frameworks],
-            "standards": standards,
-            "status_id": comp_id,
-            "status": comp_status,
-            "status_code": status_code,
-        },
         "metadata": {
             "product": {"name": PRODUCT, "vendor_name": PRODUCT, "version": version},
             "version": OCSF_VERSION,
@@ -166,7 +158,18 @@ def to_finding(result: ControlResult, *, version: str, partition: str = "aws",
             "event_code": result.control_id,
             "profiles": ["cloud"],
         },
-        "unmapped": {"nodeid": result.nodeid, "outcome": result.outcome},
+        "unmapped": {
+            "compliance": {
+                "control": result.control_id,
+                "requirements": [f"{name}:{ref}" for name, ref in result.frameworks],
+                "standards": standards,
+                "status_id": comp_id,
+                "status": comp_status,
+                "status_code": status_code,
+            },
+            "nodeid": result.nodeid,
+            "outcome": result.outcome,
+        },
     }
     if result.remediation:
         finding["remediation"] = {"desc": result.remediation}

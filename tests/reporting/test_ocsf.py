@@ -34,8 +34,8 @@ def test_severity_ids(level: str, expected: int) -> None:
     ("skipped", "SKIPPED", "Unknown", "Skipped")])
 def test_statuses(outcome: str, code: str, status: str, compliance: str) -> None:
     finding = ocsf.to_finding(dataclasses.replace(BASE, outcome=outcome), version="1")
-    assert (finding["status_code"], finding["status"], finding["compliance"]["status"]) == \
-        (code, status, compliance)
+    assert (finding["status_code"], finding["status"],
+            finding["unmapped"]["compliance"]["status"]) == (code, status, compliance)
 
 
 def test_finding_shape() -> None:
@@ -50,6 +50,26 @@ def test_finding_shape() -> None:
     assert finding["metadata"]["product"]["version"] == "0.1.0"
     assert finding["finding_info"]["uid"] == ocsf.finding_uid(BASE)
     assert finding["finding_info"]["uid"].startswith("pytest-awscompliance/ec2-imdsv2/")
+
+
+# Detection Finding (class 2004) attributes in OCSF 1.1, base event and finding attributes.
+DETECTION_FINDING_ATTRIBUTES = {
+    "activity_id", "activity_name", "category_name", "category_uid", "class_name",
+    "class_uid", "type_uid", "type_name", "severity", "severity_id", "status", "status_id",
+    "status_code", "status_detail", "message", "time", "time_dt", "start_time", "end_time",
+    "count", "duration", "timezone_offset", "finding_info", "resources", "cloud",
+    "remediation", "metadata", "unmapped", "raw_data", "observables", "enrichments",
+    "evidences", "impact", "impact_id", "impact_score", "risk_level", "risk_level_id",
+    "risk_score", "confidence", "confidence_id", "confidence_score", "vulnerabilities",
+    "malware", "api", "actor", "device", "osint", "comment",
+}
+
+
+def test_finding_has_only_detection_finding_attributes() -> None:
+    for outcome in ("passed", "failed", "error", "skipped"):
+        finding = ocsf.to_finding(dataclasses.replace(BASE, outcome=outcome), version="1")
+        assert set(finding) <= DETECTION_FINDING_ATTRIBUTES, set(finding) - \
+            DETECTION_FINDING_ATTRIBUTES
 
 
 def test_finding_uid_is_stable_and_distinct() -> None:

@@ -31,9 +31,9 @@ def test_bundled_control_feeds_json_html_and_terminal(pytester: pytest.Pytester,
     assert re.fullmatch(rf"arn:aws:ec2:us-east-1:{FAILING}:instance/i-\w+",
                         failed["resources"][0]["uid"])
     assert failed["resources"][0]["type"] == "AwsEc2Instance"
-    assert "aws-fsbp:EC2.8" in failed["compliance"]["requirements"]
+    assert "aws-fsbp:EC2.8" in failed["unmapped"]["compliance"]["requirements"]
     assert "HttpTokens=optional" in failed["finding_info"]["desc"]
-    assert failed["compliance"]["control"] == "ec2-instance-imdsv2-required"
+    assert failed["unmapped"]["compliance"]["control"] == "ec2-instance-imdsv2-required"
     assert findings[PASSING]["status_code"] == "PASS"
 
     data = html_data(report)

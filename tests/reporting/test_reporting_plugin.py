@@ -134,7 +134,7 @@ def test_ocsf_findings_fields(pytester: pytest.Pytester) -> None:
     for finding in findings:
         jsonschema.validate(finding, schema)
         assert finding["type_uid"] == finding["class_uid"] * 100 + finding["activity_id"]
-    by_control = {f["compliance"]["control"]: f for f in findings}
+    by_control = {f["unmapped"]["compliance"]["control"]: f for f in findings}
     assert set(by_control) == {"ctl-critical-fail", "ctl-high-pass", "ctl-low-fail",
                                "ctl-medium-error", "ctl-high-waived", "ctl-info-skip"}
     assert {c: (f["severity_id"], f["status_code"]) for c, f in by_control.items()} == {
@@ -147,9 +147,9 @@ def test_ocsf_findings_fields(pytester: pytest.Pytester) -> None:
                                   "cloud_partition": "aws"}]
     assert fail["cloud"] == {"provider": "AWS", "account": {"uid": "111111111111"},
                              "region": "us-east-1"}
-    assert fail["compliance"]["requirements"] == ["aws-fsbp:S3.1", "cis-aws-3.0:2.1.4"]
-    assert fail["compliance"]["standards"] == ["aws-fsbp", "cis-aws-3.0"]
-    assert fail["compliance"]["status"] == "Fail"
+    assert fail["unmapped"]["compliance"]["requirements"] == ["aws-fsbp:S3.1", "cis-aws-3.0:2.1.4"]
+    assert fail["unmapped"]["compliance"]["standards"] == ["aws-fsbp", "cis-aws-3.0"]
+    assert fail["unmapped"]["compliance"]["status"] == "Fail"
     assert fail["finding_info"]["title"] == "ctl-critical-fail title"
     assert fail["finding_info"]["desc"] == "bucket-a BlockPublicAcls=False"
     assert fail["remediation"] == {"desc": "aws s3api put-public-access-block --bucket <name>"}
@@ -158,7 +158,7 @@ def test_ocsf_findings_fields(pytester: pytest.Pytester) -> None:
     error = by_control["ctl-medium-error"]
     assert error["unmapped"]["missing_permission"] == "s3:GetBucketPolicy"
     assert error["resources"][0]["uid"] == "AWS::::Account:222222222222"
-    assert error["compliance"]["status"] == "Warning"
+    assert error["unmapped"]["compliance"]["status"] == "Warning"
     waived = by_control["ctl-high-waived"]
     assert waived["status"] == "Suppressed" and waived["unmapped"]["waiver"]["owner"] == "alice"
 
