@@ -71,7 +71,7 @@ class ReadCache:
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self.calls: Counter[str] = Counter()
-        """Requests this process actually sent, by ``service:Operation``."""
+        """Reads this process had to fetch (cache misses), by ``service:Operation``."""
 
     def _lock_for(self, key: str) -> threading.Lock:
         with self._guard:
@@ -117,7 +117,8 @@ class ReadCache:
             return entry
 
     def _fetch(self, fetch: Callable[[], Any], label: str) -> dict[str, Any]:
-        self.calls[label] += 1
+        with self._guard:
+            self.calls[label] += 1
         try:
             return {"ok": encode(fetch())}
         except AwsApiError as exc:

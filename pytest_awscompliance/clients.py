@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -43,8 +44,10 @@ def _loopback_host_shim(request: Any, **_: Any) -> None:
 class AccountClients:
     """The session and the cached clients of one account. Thread-safe."""
 
-    def __init__(self, access: AccountAccess, session: boto3.Session | None = None):
+    def __init__(self, access: AccountAccess, session: boto3.Session | None = None,
+                 counter: RequestCounter | None = None):
         self.access = access
+        self._counter = counter
         self._session = session
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
@@ -71,10 +74,25 @@ class AccountClients:
                                         endpoint_url=self.access.endpoint_url)
                 if self.access.endpoint_url and service == "s3control":
                     client.meta.events.register("before-send.s3-control", _loopback_host_shim)
+                if self._counter is not None:
+                    client.meta.events.register("before-send", self._counter)
                 for hook in CLIENT_HOOKS:
                     hook(client, self.access.account_id, service, region)
                 self._clients[key] = client
             return client
+
+
+class RequestCounter:
+    """Counts every HTTP request the scan's clients send (pages and retries included)."""
+
+    def __init__(self) -> None:
+        self.sent: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, event_name: str, **_: Any) -> None:
+        _, service, operation = event_name.split(".", 2)
+        with self._lock:
+            self.sent[f"{service}:{operation}"] += 1
 
 
 class ClientPool:
@@ -83,10 +101,12 @@ class ClientPool:
     def __init__(self) -> None:
         self._accounts: dict[str, AccountClients] = {}
         self._lock = threading.Lock()
+        self.requests = RequestCounter()
 
     def add(self, access: AccountAccess, session: boto3.Session | None = None) -> None:
         with self._lock:
-            self._accounts.setdefault(access.account_id, AccountClients(access, session))
+            self._accounts.setdefault(access.account_id,
+                                      AccountClients(access, session, self.requests))
 
     def account(self, account_id: str) -> AccountClients:
         return self._accounts[account_id]

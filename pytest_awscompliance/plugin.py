@@ -108,13 +108,32 @@ def load_snapshot(state: ScanState) -> None:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     state = config.stash.get(SCAN, None)
-    if state is None or _is_worker(config) or not state.settings.snapshot_save:
+    if state is None:
+        return
+    if state.runtime is not None:
+        state.requests.update(state.runtime.clients.requests.sent)
+    if _is_worker(config):
+        config.workeroutput[WORKER_KEY] = {"requests": dict(state.requests)}  # type: ignore[attr-defined]
+        return
+    if not state.settings.snapshot_save:
         return
     if state.plan is None:
         return
     cache = state.runtime.cache if state.runtime else ReadCache(state.cache_dir)
     snapshot.save(Path(state.settings.snapshot_save), state.plan, cache.entries(),
                   __version__)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """One line: how many AWS requests the scan sent, all processes together."""
+    state = config.stash.get(SCAN, None)
+    if state is None or _is_worker(config) or state.plan is None:
+        return
+    total = sum(state.requests.values())
+    top = ", ".join(f"{op} {n}" for op, n in state.requests.most_common(3))
+    terminalreporter.write_line(
+        f"aws requests: {total} sent"
+        + (f" (most: {top})" if top else ""))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -140,6 +159,11 @@ class XdistHooks:
         from pytest_awscompliance.scheduling import TargetScheduling
 
         return TargetScheduling(config, log)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", {}).get(WORKER_KEY, {})
+        scan_of(node.config).requests.update(output.get("requests", {}))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:

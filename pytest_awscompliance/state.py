@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ class ScanState:
     cache_dir: Path | None = None
     offline_entries: dict[str, Any] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    requests: Counter[str] = field(default_factory=Counter)
+    """AWS requests sent, by ``service:Operation``: this process's, plus every worker's."""
 
 
 SCAN = pytest.StashKey[ScanState]()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -25,6 +26,16 @@ def offline_environ() -> dict[str, str]:
     return env
 
 
+def requests_sent(stdout: str) -> int:
+    """The total of the plugin's ``aws requests: N sent`` terminal line."""
+    match = re.search(r"^aws requests: (\d+) sent", stdout, flags=re.M)
+    assert match, stdout[-2000:]
+    return int(match[1])
+
+
+LAST_STDOUT: dict[str, str] = {}
+
+
 def demo_scan(tmp: Path, *args: str) -> ET.Element:
     """Run the README's demo scan in a subprocess and return its JUnit XML root."""
     xml = tmp / "compliance.xml"
@@ -34,6 +45,7 @@ def demo_scan(tmp: Path, *args: str) -> ET.Element:
         cwd=tmp, env=offline_environ(), capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode in (0, 1), proc.stdout[-3000:] + proc.stderr[-3000:]
+    LAST_STDOUT[str(tmp)] = proc.stdout
     return ET.parse(xml).getroot()
 
 
@@ -50,8 +62,13 @@ def properties(case: ET.Element) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def serial_scan(tmp_path_factory: pytest.TempPathFactory) -> ET.Element:
-    return demo_scan(tmp_path_factory.mktemp("serial"))
+def serial_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("serial")
+
+
+@pytest.fixture(scope="module")
+def serial_scan(serial_dir: Path) -> ET.Element:
+    return demo_scan(serial_dir)
 
 
 def test_every_testcase_carries_the_control_properties(serial_scan: ET.Element) -> None:
@@ -77,8 +94,14 @@ def test_every_bundled_control_passes_and_fails_somewhere_in_the_demo(
         assert "error" not in seen[entry.meta.id], entry.meta.id
 
 
-def test_xdist_gives_the_same_outcomes(serial_scan: ET.Element,
-                                      tmp_path_factory: pytest.TempPathFactory) -> None:
-    parallel = demo_scan(tmp_path_factory.mktemp("parallel"), "-n", "2")
+def test_xdist_gives_the_same_outcomes_and_requests(
+        serial_scan: ET.Element, serial_dir: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    parallel_dir = tmp_path_factory.mktemp("parallel")
+    parallel = demo_scan(parallel_dir, "-n", "2")
     assert outcomes(parallel) == outcomes(serial_scan)
     assert not any("@" in name for name in outcomes(parallel))
+    # Workers share the run's read cache: two workers send what one process sends.
+    serial_requests = requests_sent(LAST_STDOUT[str(serial_dir)])
+    assert serial_requests > 100
+    assert requests_sent(LAST_STDOUT[str(parallel_dir)]) == serial_requests

@@ -43,3 +43,15 @@ def test_resource_reads_are_prefetched_once_each(pytester: pytest.Pytester, worl
     assert sorted(bucket for bucket, _ in sent) == names  # one request per bucket
     prefetched = [thread for _, thread in sent if thread.startswith("awscompliance")]
     assert len(prefetched) == 5  # all but the first test's own read
+
+
+def test_terminal_line_counts_requests(pytester: pytest.Pytester, world: MotoWorld) -> None:
+    s3 = world.client("123456789012", "s3")
+    for n in range(3):
+        s3.create_bucket(Bucket=f"counted-{n}")
+    pytester.makepyfile(CONTROL)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    # ListBuckets once; GetBucketLocation per bucket (moto's ListBuckets has no
+    # BucketRegion); GetBucketVersioning once per bucket. Target resolution is not counted.
+    result.stdout.fnmatch_lines(["aws requests: 7 sent (most: s3:GetBucketLocation 3, "
+                                 "s3:GetBucketVersioning 3, s3:ListBuckets 1)"])

@@ -14,7 +14,7 @@ from pytest_awscompliance.demo.scenarios import (
     organization,
     storage,
 )
-from pytest_awscompliance.demo.world import DemoWorld
+from pytest_awscompliance.demo.world import ACCOUNTS, REGIONS, DemoWorld
 
 SCENARIOS = (organization, identity, storage, compute, logging, containers, network)
 """Organization first: the member accounts must exist before anything is put in them."""
@@ -23,3 +23,16 @@ SCENARIOS = (organization, identity, storage, compute, logging, containers, netw
 def seed_all(world: DemoWorld) -> None:
     for scenario in SCENARIOS:
         scenario.seed(world)
+    settle(world)
+
+
+def settle(world: DemoWorld) -> None:
+    """Create every lazily built default (VPCs, security groups) now, in a fixed order.
+
+    moto builds an account's default VPC the first time its EC2 backend is used, drawing
+    ids from the seeded random generator; left to the scan, the order would depend on
+    which thread asks first, and resource ids would change from run to run.
+    """
+    for account in ACCOUNTS:
+        for region in REGIONS:
+            world.client(account, "ec2", region).describe_vpcs()
