@@ -4,9 +4,10 @@ An ``Allow`` statement is public when its principal is everyone (``"*"``, ``{"AW
 an account-wildcard ARN such as ``arn:aws:iam::*:root``, or any ``NotPrincipal``) and no
 condition pins the caller to something known: an account, an organization, a VPC or
 endpoint, a source ARN or a narrow IP range, with a fixed value (no wildcard or policy
-variable, except after a literal account id in an ARN; no ``...IfExists``). This follows
-S3's documented meaning of "public"; ``Deny`` statements never make a policy public.
-Pure functions, no AWS calls.
+variable, except after a literal account id in an ARN or a literal organization id in an
+organization path; no ``...IfExists``). This follows S3's documented meaning of "public";
+``Deny`` statements never make a policy public. ``restricting_condition`` is also the rule
+of role trust policies (trust.py). Pure functions, no AWS calls.
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ ORG_PATH_KEYS = frozenset({"aws:principalorgpaths", "aws:sourceorgpaths"})
 SOURCE_IP_KEY = "aws:sourceip"
 PINNING_OPERATORS = frozenset(
     {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike"})
+NEGATED_OPERATORS = frozenset({"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike",
+                               "ArnNotEquals", "ArnNotLike"})
+"""Their negations: a ``Deny`` with one of them catches every caller not matching the values."""
+ALL_PINNING_KEYS = PINNING_KEYS | ORG_PATH_KEYS | {SOURCE_IP_KEY}
+"""Every key ``restricting_condition`` can accept (the default ``keys``)."""
 ROLE_SESSION_USERID = re.compile(r"^[A-Z0-9]+:\*$")
 """``aws:userid`` of the form ``AROAEXAMPLE:*`` (any session of one role) is still pinned."""
 MIN_IPV4_PREFIX = 8
@@ -103,23 +109,40 @@ def _pinned_org_path(value: str) -> bool:
     return head.startswith("o-") and not _wildcard(head) and "${" not in value
 
 
-def restricting_condition(condition: Condition) -> bool:
-    """Whether one condition confines the statement to known callers."""
+def _fixed_values(condition: Condition) -> bool:
+    """Whether every value names something known (non-empty, wildcard-free but as allowed)."""
+    values = condition.values
+    if not all(values):
+        return False
+    if condition.key in ORG_PATH_KEYS:
+        return all(_pinned_org_path(v) for v in values)
+    if condition.key == "aws:userid":
+        return all(ROLE_SESSION_USERID.match(v) or not _wildcard(v) for v in values)
+    if condition.key in ARN_KEYS:
+        return all(not _wildcard(v) or LITERAL_ACCOUNT_ARN.match(v) for v in values)
+    return not any(_wildcard(v) for v in values)
+
+
+def restricting_condition(condition: Condition, keys: frozenset[str] = ALL_PINNING_KEYS, *,
+                          negated: bool = False) -> bool:
+    """Whether one condition confines the statement to known callers.
+
+    Only ``keys`` count (lower-case; ``aws:SourceIp`` with narrow ``IpAddress`` ranges). By
+    default, the condition of an ``Allow``: a positive operator, not ``...IfExists`` and not
+    ``ForAllValues`` (both true when the key is absent). ``negated``: the condition of a
+    ``Deny`` that catches every caller outside the values, so a negated operator with no
+    ``ForAnyValue`` (false when the key is absent) or ``ForAllValues`` qualifier.
+    """
+    if condition.key not in keys:
+        return False
+    if negated:
+        return (condition.base in NEGATED_OPERATORS and not condition.qualifier
+                and condition.key != SOURCE_IP_KEY and _fixed_values(condition))
     if condition.if_exists or condition.qualifier == "ForAllValues":
         return False  # true when the key is absent: restricts nothing
     if condition.key == SOURCE_IP_KEY:
         return condition.base == "IpAddress" and all(_narrow_ip(v) for v in condition.values)
-    if condition.base not in PINNING_OPERATORS:
-        return False
-    if condition.key in ORG_PATH_KEYS:
-        return all(_pinned_org_path(v) for v in condition.values)
-    if condition.key == "aws:userid":
-        return all(ROLE_SESSION_USERID.match(v) or not _wildcard(v) for v in condition.values)
-    if condition.key in ARN_KEYS:
-        return all(not _wildcard(v) or LITERAL_ACCOUNT_ARN.match(v) for v in condition.values)
-    if condition.key in PINNING_KEYS:
-        return not any(_wildcard(v) for v in condition.values)
-    return False
+    return condition.base in PINNING_OPERATORS and _fixed_values(condition)
 
 
 def _grant(statement: Statement) -> PublicGrant | None:

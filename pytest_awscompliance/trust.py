@@ -2,7 +2,8 @@
 
 A trust statement that allows ``sts:AssumeRole*`` is public when its principal is ``"*"``
 (or ``{"AWS": "*"}``, or it uses ``NotPrincipal``) and no condition pins the caller to fixed
-accounts, organizations or ARNs; or when it trusts an OIDC provider without a condition on
+accounts, organizations or ARNs (``public_policy.restricting_condition``, limited to
+``TRUST_PINNING_KEYS``); or when it trusts an OIDC provider without a condition on
 the token's subject (``<provider>:sub``; Cognito identity pools: ``...:aud``), which lets
 any token of that provider (e.g. any GitHub repository's workflow) assume the role.
 """
@@ -13,37 +14,22 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pytest_awscompliance.iam import Condition, PolicyError, Statement, action_matches, parse_policy
+from pytest_awscompliance.iam import PolicyError, Statement, action_matches, parse_policy
+from pytest_awscompliance.public_policy import PINNING_OPERATORS, restricting_condition
 
 ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
-RESTRICTING_KEYS = frozenset({
+TRUST_PINNING_KEYS = frozenset({
     "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
     "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
 })
-POSITIVE = frozenset({"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals",
-                      "ArnLike"})
-NEGATED = frozenset({"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike",
-                     "ArnNotEquals", "ArnNotLike"})
+"""The pinning keys that count in a trust policy (no IP, VPC or ``aws:userid``)."""
 COGNITO = "cognito-identity.amazonaws.com"
 GITHUB = "token.actions.githubusercontent.com"
-_ARN_ACCOUNT = re.compile(r"^arn:[^:*?]+:[^:]*:[^:]*:(\d{12}):")
 _GITHUB_SUB = re.compile(r"^repo:[^*?/]+/")
 
 
-def _fixed(value: str) -> bool:
-    """No wildcard, or an ARN pattern whose account is a literal account id."""
-    return bool(value) and (("*" not in value and "?" not in value)
-                            or _ARN_ACCOUNT.match(value) is not None)
-
-
-def _pins(condition: Condition, operators: frozenset[str], keys: Iterable[str]) -> bool:
-    return (condition.base in operators and condition.key in set(keys)
-            and condition.qualifier != "ForAllValues"
-            and all(_fixed(v) for v in condition.values))
-
-
 def _restricted(statement: Statement) -> bool:
-    return any(_pins(c, POSITIVE, RESTRICTING_KEYS) for c in statement.conditions)
+    return any(restricting_condition(c, TRUST_PINNING_KEYS) for c in statement.conditions)
 
 
 def _assumes(statement: Statement) -> list[str]:
@@ -64,7 +50,7 @@ def _provider(federated: str) -> str | None:
 def _subject_pinned(statement: Statement, provider: str) -> bool:
     key = f"{provider}:{'aud' if provider == COGNITO else 'sub'}"
     for condition in statement.conditions:
-        if condition.base not in POSITIVE or condition.key != key \
+        if condition.base not in PINNING_OPERATORS or condition.key != key \
                 or condition.qualifier == "ForAllValues":
             continue
         values = condition.values
@@ -83,7 +69,8 @@ def _denied_outside(statements: Iterable[Statement], action: str) -> bool:
             continue
         if not any(action_matches(p, action) for p in st.actions or ()):
             continue
-        if any(_pins(c, NEGATED, RESTRICTING_KEYS) for c in st.conditions):
+        if any(restricting_condition(c, TRUST_PINNING_KEYS, negated=True)
+               for c in st.conditions):
             return True
     return False
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 
-from pytest_awscompliance import clients
 from tests.harness import MotoWorld
+from tests.stubs import add_hook, deny
 
 BUCKET_CONTROL = """
 import pytest
@@ -22,21 +21,6 @@ def test_bucket_policy(s3_bucket, aws):
 """
 
 
-def deny(monkeypatch: pytest.MonkeyPatch, service: str, method: str,
-         code: str = "AccessDenied") -> None:
-    """Every ``service`` client the scan creates answers ``method`` with ``code``."""
-
-    def hook(client: Any, account: str, svc: str, region: str) -> None:
-        if svc == service:
-            stubber = Stubber(client)
-            for _ in range(5):
-                stubber.add_client_error(method, service_error_code=code,
-                                         service_message="denied by test", http_status_code=403)
-            stubber.activate()
-
-    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, hook])
-
-
 def test_access_denied_is_an_error_naming_the_permission(
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     pytester.makepyfile("""
@@ -48,7 +32,7 @@ from pytest_awscompliance.facts.iam import password_policy
 def test_policy(aws_account):
     assert password_policy(aws_account) is not None
 """)
-    deny(monkeypatch, "iam", "get_account_password_policy")
+    deny(monkeypatch, "iam", "GetAccountPasswordPolicy")
     result = pytester.runpytest("-p", "no:cacheprovider", "-rE")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([
@@ -67,7 +51,7 @@ def test_not_configured_is_a_failure_not_an_error(pytester: pytest.Pytester,
 
 def test_discovery_failure_is_an_error_not_an_empty_pass(
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-    deny(monkeypatch, "s3", "list_buckets")
+    deny(monkeypatch, "s3", "ListBuckets")
     pytester.makepyfile(BUCKET_CONTROL)
     result = pytester.runpytest("-p", "no:cacheprovider", "-v", "-rE")
     result.assert_outcomes(errors=1)
@@ -90,7 +74,7 @@ def test_errors_are_cached_so_every_control_sees_the_same(
     def hook(client: Any, account: str, svc: str, region: str) -> None:
         client.meta.events.register("before-call", lambda model, **_: calls.append(model.name))
 
-    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, hook])
+    add_hook(monkeypatch, hook)
     pytester.makepyfile("""
 import pytest
 from pytest_awscompliance.facts.iam import password_policy

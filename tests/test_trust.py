@@ -28,6 +28,8 @@ def trust(principal: Any, condition: dict | None = None, action: Any = "sts:Assu
     trust("*", {"StringLike": {"aws:PrincipalOrgID": "o-*"}}),
     trust("*", {"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-1"}}),
     trust("*", {"StringEquals": {"aws:UserAgent": "me"}}),
+    trust("*", {"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-1"}}),
+    trust("*", {"StringEquals": {"aws:PrincipalAccount": "${aws:PrincipalAccount}"}}),
     trust({"Federated": OIDC}, {"StringEquals": {f"{GH}:aud": "sts.amazonaws.com"}},
           "sts:AssumeRoleWithWebIdentity"),
     trust({"Federated": OIDC}, {"StringLike": {f"{GH}:sub": "repo:*"}},
@@ -35,7 +37,8 @@ def trust(principal: Any, condition: dict | None = None, action: Any = "sts:Assu
     trust({"Federated": "cognito-identity.amazonaws.com"}, None, "sts:AssumeRoleWithWebIdentity"),
     trust({"Federated": "accounts.google.com"}, None, "sts:AssumeRoleWithWebIdentity"),
 ], ids=["star", "aws-star", "sts-star", "not-principal", "org-wildcard", "forallvalues",
-        "irrelevant-key", "github-aud-only", "github-any-repo", "cognito", "google"])
+        "irrelevant-key", "if-exists", "policy-variable", "github-aud-only", "github-any-repo",
+        "cognito", "google"])
 def test_public(document: dict) -> None:
     assert public_trust(document)
 
@@ -44,6 +47,7 @@ def test_public(document: dict) -> None:
     trust({"Service": "ec2.amazonaws.com"}),
     trust({"AWS": "arn:aws:iam::999999999999:root"}),
     trust("*", {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}),
+    trust("*", {"StringLike": {"aws:PrincipalOrgPaths": "o-abc/r-ab12/ou-ab12-11111111/*"}}),
     trust("*", {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/*"}}),
     trust("*", {"StringEquals": {"aws:PrincipalAccount": ["111111111111", "222222222222"]}}),
     trust("*", action="s3:GetObject"),
@@ -55,8 +59,8 @@ def test_public(document: dict) -> None:
           "sts:AssumeRoleWithWebIdentity"),
     trust({"Federated": "arn:aws:iam::111111111111:saml-provider/okta"}, None,
           "sts:AssumeRoleWithSAML"),
-], ids=["service", "account", "org", "arn-like-account", "accounts", "not-assume", "deny",
-        "github-org", "cognito-aud", "saml"])
+], ids=["service", "account", "org", "org-path", "arn-like-account", "accounts", "not-assume",
+        "deny", "github-org", "cognito-aud", "saml"])
 def test_not_public(document: dict) -> None:
     assert public_trust(document) == []
 
@@ -66,6 +70,15 @@ def test_deny_outside_the_org_neutralises_a_star() -> None:
     document["Statement"].append({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
                                   "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-1"}}})
     assert public_trust(document) == []
+
+
+def test_deny_for_any_value_outside_the_org_does_not_neutralise_a_star() -> None:
+    """``ForAnyValue`` is false when the caller has no organization: the Deny lets it in."""
+    document = trust("*")
+    document["Statement"].append({
+        "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+        "Condition": {"ForAnyValue:StringNotEquals": {"aws:PrincipalOrgID": "o-1"}}})
+    assert public_trust(document)
 
 
 def test_invalid_trust_policy_is_reported() -> None:

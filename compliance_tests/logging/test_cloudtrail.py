@@ -4,16 +4,17 @@ import pytest
 
 from pytest_awscompliance.facts.cloudtrail import (
     bucket_access_logging_target,
-    bucket_public_reasons,
     cloudwatch_delivery_gap,
     event_selectors,
     log_destination_gap,
     logging_multi_region_trails,
-    owned_buckets,
+    owned_bucket,
     qualifying_trails,
     s3_data_events_captured,
     trail_status,
 )
+from pytest_awscompliance.facts.s3 import public_exposure
+from pytest_awscompliance.resources import Bucket
 
 
 @pytest.mark.severity("high")
@@ -74,11 +75,11 @@ def test_trail_cloudwatch_logs_delivery(cloudtrail_trail, aws):
     assert gap is None, f"trail {cloudtrail_trail.name} {gap}"
 
 
-def _own_bucket(cloudtrail_trail, aws) -> str:
-    bucket = cloudtrail_trail.s3_bucket
-    if bucket not in owned_buckets(aws):
-        pytest.skip(f"bucket {bucket} of trail {cloudtrail_trail.name} belongs to another "
-                    "account: evaluate it there")
+def _own_bucket(cloudtrail_trail, aws) -> Bucket:
+    bucket = owned_bucket(aws, cloudtrail_trail.s3_bucket)
+    if bucket is None:
+        pytest.skip(f"bucket {cloudtrail_trail.s3_bucket} of trail {cloudtrail_trail.name} "
+                    "belongs to another account: evaluate it there")
     return bucket
 
 
@@ -92,11 +93,12 @@ def _own_bucket(cloudtrail_trail, aws) -> str:
     "BlockPublicPolicy=true,RestrictPublicBuckets=true",
 )
 def test_trail_bucket_not_public(cloudtrail_trail, aws):
-    """Stricter than Prowler: AuthenticatedUsers grants and public policies count too."""
+    """Stricter than Prowler: AuthenticatedUsers grants and public policies count too.
+    Judged as in s3-bucket-not-publicly-accessible (its allow-list does not apply)."""
     bucket = _own_bucket(cloudtrail_trail, aws)
-    reasons = bucket_public_reasons(aws, bucket)
+    reasons = public_exposure(aws, bucket)
     assert not reasons, (
-        f"bucket {bucket} of trail {cloudtrail_trail.name} is public: {'; '.join(reasons)}"
+        f"bucket {bucket.name} of trail {cloudtrail_trail.name} is public: {'; '.join(reasons)}"
     )
 
 
@@ -111,7 +113,7 @@ def test_trail_bucket_not_public(cloudtrail_trail, aws):
 def test_trail_bucket_access_logging(cloudtrail_trail, aws):
     bucket = _own_bucket(cloudtrail_trail, aws)
     assert bucket_access_logging_target(aws, bucket), (
-        f"bucket {bucket} of trail {cloudtrail_trail.name} has no server access logging "
+        f"bucket {bucket.name} of trail {cloudtrail_trail.name} has no server access logging "
         "(LoggingEnabled missing)"
     )
 

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.facts.s3 import account_public_access_block
 from pytest_awscompliance.inventory.cloudtrail import all_trails
-from pytest_awscompliance.inventory.s3 import bucket_region
+from pytest_awscompliance.inventory.s3 import listed_bucket
+from pytest_awscompliance.resources import Bucket
 
 CLOUDWATCH_DELIVERY_MAX_AGE = timedelta(hours=24)
 """Prowler's threshold: CloudWatch Logs delivery older than this counts as broken."""
@@ -190,56 +190,28 @@ def cloudwatch_delivery_gap(trail: dict[str, Any], status: dict[str, Any],
 
 # --- the trail's S3 bucket -------------------------------------------------------------
 
-ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
-AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+def _listed_buckets(aws: AwsContext) -> list[dict[str, Any]]:
+    """The account's ``ListBuckets`` items, asked in its home region."""
+    listed = aws.paginate("s3", "list_buckets", region=aws.runtime.home_region(aws.account_id))
+    return list(listed.get("Buckets", []))
 
 
 def owned_buckets(aws: AwsContext) -> set[str]:
     """Names of the buckets the account owns (``ListBuckets``, asked in the home region)."""
-    listed = aws.paginate("s3", "list_buckets", region=aws.runtime.home_region(aws.account_id))
-    return {b["Name"] for b in listed.get("Buckets", [])}
+    return {b["Name"] for b in _listed_buckets(aws)}
 
 
-def public_grants(acl: dict[str, Any]) -> list[str]:
-    """``GROUP:PERMISSION`` for each ACL grant to everyone or to any AWS user."""
-    found = []
-    for grant in acl.get("Grants", []):
-        uri = (grant.get("Grantee") or {}).get("URI", "")
-        if uri in (ALL_USERS, AUTHENTICATED_USERS):
-            found.append(f"{uri.rsplit('/', 1)[-1]}:{grant.get('Permission')}")
-    return found
+def owned_bucket(aws: AwsContext, name: str) -> Bucket | None:
+    """The account's bucket ``name``, or ``None`` when the account does not own it."""
+    for item in _listed_buckets(aws):
+        if item["Name"] == name:
+            return listed_bucket(aws, item)
+    return None
 
 
-def bucket_public_reasons(aws: AwsContext, bucket: str) -> list[str]:
-    """Why ``bucket`` (owned by the account) is public; empty when it is not.
-
-    An ACL grant to AllUsers/AuthenticatedUsers counts unless ``IgnorePublicAcls`` is on
-    (bucket or account level); a policy S3 reports as public counts unless
-    ``RestrictPublicBuckets`` is on.
-    """
-    region = bucket_region(aws, bucket)
-    bucket_block = aws.read("s3", "get_public_access_block", region=region, Bucket=bucket,
-                            missing_ok=("NoSuchPublicAccessBlockConfiguration",))
-    flags = dict((bucket_block or {}).get("PublicAccessBlockConfiguration", {}))
-    for flag, on in account_public_access_block(aws).items():
-        flags[flag] = bool(flags.get(flag)) or on
-    reasons = []
-    if not flags.get("IgnorePublicAcls"):
-        grants = public_grants(aws.read("s3", "get_bucket_acl", region=region, Bucket=bucket))
-        if grants:
-            reasons.append(f"ACL grants {', '.join(grants)}")
-    if not flags.get("RestrictPublicBuckets"):
-        status = aws.read("s3", "get_bucket_policy_status", region=region, Bucket=bucket,
-                          missing_ok=("NoSuchBucketPolicy",))
-        if (status or {}).get("PolicyStatus", {}).get("IsPublic"):
-            reasons.append("bucket policy is public (PolicyStatus.IsPublic=true)")
-    return reasons
-
-
-def bucket_access_logging_target(aws: AwsContext, bucket: str) -> str | None:
+def bucket_access_logging_target(aws: AwsContext, bucket: Bucket) -> str | None:
     """The server access logging target bucket, or ``None`` when logging is off."""
-    answer = aws.read("s3", "get_bucket_logging", region=bucket_region(aws, bucket),
-                      Bucket=bucket)
+    answer = aws.read("s3", "get_bucket_logging", region=bucket.region, Bucket=bucket.name)
     return (answer.get("LoggingEnabled") or {}).get("TargetBucket")
 
 

@@ -109,6 +109,18 @@ def mfa_devices(aws: AwsContext, user_name: str) -> list[dict[str, Any]]:
     return aws.paginate("iam", "list_mfa_devices", UserName=user_name).get("MFADevices", [])
 
 
+def _unused_for(last_used: datetime | None, set_at: datetime | None, set_verb: str,
+                at: datetime, days: int) -> str | None:
+    """``last used N days ago`` / ``never used, <set_verb> N days ago`` once N >= ``days``."""
+    used = age_days(last_used, at)
+    if used is not None:
+        return f"last used {used} days ago" if used >= days else None
+    since = age_days(set_at, at)
+    if since is not None and since >= days:
+        return f"never used, {set_verb} {since} days ago"
+    return None
+
+
 def unused_credentials(row: CredentialRow, at: datetime, days: int) -> list[str]:
     """Enabled passwords and active keys not used for ``days`` days.
 
@@ -116,21 +128,14 @@ def unused_credentials(row: CredentialRow, at: datetime, days: int) -> list[str]
     """
     found = []
     if row.password_enabled:
-        used = age_days(row.password_last_used, at)
-        if used is not None and used >= days:
-            found.append(f"console password last used {used} days ago")
-        elif used is None:
-            since = age_days(row.password_last_changed or row.created, at)
-            if since is not None and since >= days:
-                found.append(f"console password never used, set {since} days ago")
+        unused = _unused_for(row.password_last_used, row.password_last_changed or row.created,
+                             "set", at, days)
+        if unused:
+            found.append(f"console password {unused}")
     for key in row.active_keys:
-        used = age_days(key.last_used, at)
-        if used is not None and used >= days:
-            found.append(f"access key {key.number} last used {used} days ago")
-        elif used is None:
-            since = age_days(key.last_rotated or row.created, at)
-            if since is not None and since >= days:
-                found.append(f"access key {key.number} never used, created {since} days ago")
+        unused = _unused_for(key.last_used, key.last_rotated or row.created, "created", at, days)
+        if unused:
+            found.append(f"access key {key.number} {unused}")
     return found
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pytest_awscompliance.context import AwsContext
 from pytest_awscompliance.resources import Bucket
 
@@ -14,16 +16,18 @@ def bucket_region(aws: AwsContext, name: str, listed: str | None = None) -> str:
     return location or "us-east-1"
 
 
+def listed_bucket(aws: AwsContext, item: dict[str, Any]) -> Bucket:
+    """The ``Bucket`` of one ``ListBuckets`` item of ``aws``'s account."""
+    return Bucket(
+        account_id=aws.account_id,
+        region=bucket_region(aws, item["Name"], item.get("BucketRegion")),
+        name=item["Name"],
+        arn=f"arn:{aws.partition}:s3:::{item['Name']}",
+        raw=item,
+        created=item.get("CreationDate"),
+    )
+
+
 def buckets(aws: AwsContext) -> list[Bucket]:
     listed = aws.paginate("s3", "list_buckets").get("Buckets", [])
-    return [
-        Bucket(
-            account_id=aws.account_id,
-            region=bucket_region(aws, item["Name"], item.get("BucketRegion")),
-            name=item["Name"],
-            arn=f"arn:{aws.partition}:s3:::{item['Name']}",
-            raw=item,
-            created=item.get("CreationDate"),
-        )
-        for item in listed
-    ]
+    return [listed_bucket(aws, item) for item in listed]

@@ -1,23 +1,21 @@
-"""Moto gaps for the identity control tests: root state, old credentials, stubbed operations.
+"""Moto gaps for the identity control tests: root state, old credentials, managed policies.
 
 moto has no ``<root_account>`` credential report row, never sets ``AccountMFAEnabled`` or
 ``AccountAccessKeysPresent``, never ages credentials and lacks Access Advisor and
 ``ListOrganizationsFeatures``. These helpers edit moto's in-process backend (as
-moto-coverage.md suggests) or answer single operations through ``CLIENT_HOOKS``.
+moto-coverage.md suggests); operations moto lacks are answered with ``tests.stubs``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from moto.iam.models import AWSManagedPolicy, iam_backends
 
-from pytest_awscompliance import clients, jobs
+from pytest_awscompliance import jobs
 from pytest_awscompliance.credential_report import FIELDS as REPORT_FIELDS
 
 
@@ -93,61 +91,6 @@ def add_aws_managed_policy(account: str, name: str, document: dict[str, Any]) ->
     iam.managed_policies[policy.arn] = policy
     iam.aws_managed_policies.append(policy)
     return policy.arn
-
-
-class _Http:
-    def __init__(self, status: int):
-        self.status_code = status
-        self.headers: dict[str, str] = {}
-        self.content = b""
-
-
-Answer = Callable[[str, dict[str, Any]], dict[str, Any]]
-
-
-def answer_operations(monkeypatch: pytest.MonkeyPatch,
-                      answers: dict[tuple[str, str], Answer]) -> None:
-    """Answer some operations of the scan's clients; every other call still goes to moto.
-
-    ``answer(account, params)`` returns the response, or ``error(code)`` for an AWS error.
-    (A ``Stubber`` would take over the whole client, including discovery's calls.)
-    """
-
-    def hook(client: Any, account: str, service: str, region: str) -> None:
-        def keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-            context["test_api_params"] = dict(params)  # before-call only sees the wire form
-
-        def before_call(model: Any, context: dict[str, Any], **_: Any) -> Any:
-            answer = answers.get((service, model.name))
-            if answer is None:
-                return None
-            parsed = answer(account, context.get("test_api_params", {}))
-            status = 400 if "Error" in parsed else 200
-            return _Http(status), {**parsed, "ResponseMetadata": {"HTTPStatusCode": status}}
-
-        client.meta.events.register("before-parameter-build", keep_params)
-        client.meta.events.register("before-call", before_call)
-
-    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, hook])
-    monkeypatch.setattr(jobs, "POLL_INTERVAL", 0.01)
-
-
-def error(code: str, message: str = "denied by the test") -> dict[str, Any]:
-    return {"Error": {"Code": code, "Message": message}}
-
-
-def stub_client_error(monkeypatch: pytest.MonkeyPatch, account: str, service: str,
-                      operation: str, code: str = "AccessDenied") -> None:
-    """A botocore ``Stubber`` on ``account``'s ``service`` client whose one call fails."""
-
-    def hook(client: Any, hooked_account: str, hooked_service: str, region: str) -> None:
-        if hooked_account == account and hooked_service == service:
-            stubber = Stubber(client)
-            stubber.add_client_error(operation, service_error_code=code,
-                                     service_message="User is not authorized", http_status_code=403)
-            stubber.activate()
-
-    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, hook])
 
 
 def policy(*statements: dict[str, Any]) -> str:

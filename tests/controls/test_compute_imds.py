@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.controls.identity_helpers import answer_operations, error
 from tests.harness import FAILING, PASSING, REGION, MotoWorld, control_file, scan
+from tests.stubs import answer, deny
 
 IMDS = control_file("compute/test_imds.py")
 THIRD = "333333333333"
@@ -22,11 +22,11 @@ DEFAULTS = {PASSING: {"HttpTokens": "required", "HttpTokensEnforced": "enabled"}
             FAILING: {"HttpTokens": "no-preference"}}
 
 
-def metadata_defaults(account: str, params: dict[str, Any]) -> dict[str, Any]:
+def metadata_defaults(account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
     return {"AccountLevel": DEFAULTS.get(account, {})}
 
 
-def images(account: str, params: dict[str, Any]) -> dict[str, Any]:
+def images(account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
     """DescribeImages for one AMI: only ``V2_AMI`` reports ``ImdsSupport=v2.0``."""
     image = params["ImageIds"][0]
     return {"Images": [{"ImageId": image, **({"ImdsSupport": "v2.0"} if image == V2_AMI else {})}]}
@@ -59,8 +59,8 @@ def launch_config(world: MotoWorld, account: str, name: str, options: dict[str, 
 
 def test_imds_defaults_templates_and_launch_configurations(
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-    answer_operations(monkeypatch, {("ec2", "GetInstanceMetadataDefaults"): metadata_defaults,
-                                    ("ec2", "DescribeImages"): images})
+    answer(monkeypatch, "ec2", "GetInstanceMetadataDefaults", metadata_defaults)
+    answer(monkeypatch, "ec2", "DescribeImages", images)
     ami = {"ImageId": "ami-12c6146b"}
     template(world, PASSING, "lt-required", {**ami, "MetadataOptions": REQUIRED})
     template(world, PASSING, "lt-account-default", ami)
@@ -117,8 +117,7 @@ def test_imds_defaults_templates_and_launch_configurations(
 
 def test_ec2_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    answer_operations(monkeypatch, {("ec2", "GetInstanceMetadataDefaults"):
-                                    lambda account, params: error("UnauthorizedOperation")})
+    deny(monkeypatch, "ec2", "GetInstanceMetadataDefaults", "UnauthorizedOperation")
     result = scan(pytester, IMDS, accounts=[FAILING], args=["-k", "account_imds_default"])
     assert result.only(FAILING) == "error"
     assert "missing permission ec2:GetInstanceMetadataDefaults" in result.message(FAILING)

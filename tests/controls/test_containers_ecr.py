@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.controls.identity_helpers import answer_operations, error
 from tests.harness import FAILING, PASSING, REGION, MotoWorld, ScanResult, control_file, scan
+from tests.stubs import answer, deny
 
 ECR = control_file("containers/test_ecr.py")
 THIRD = "333333333333"
@@ -71,7 +71,7 @@ def inject_findings(account: str, name: str, digest: str, counts: dict[str, int]
     assert response.status_code == 201
 
 
-def public_gallery(account: str, params: dict[str, Any]) -> dict[str, Any]:
+def public_gallery(account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
     names = {PASSING: ["tools-cli"], FAILING: ["tools-cli", "leaky-app"]}.get(account, [])
     return {"repositories": [{"repositoryName": n, "registryId": account,
                               "repositoryArn": f"arn:aws:ecr-public::{account}:repository/{n}",
@@ -85,7 +85,7 @@ def outcome(result: ScanResult, test: str, key: str) -> str:
 @pytest.fixture
 def registries(world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two registries: a well-kept one (PASSING) and a neglected one (FAILING)."""
-    answer_operations(monkeypatch, {("ecr-public", "DescribeRepositories"): public_gallery})
+    answer(monkeypatch, "ecr-public", "DescribeRepositories", public_gallery)
     good = repository(world, PASSING, "app-good", mutability="IMMUTABLE", scan_on_push=True,
                       lifecycle=True,
                       policy=repo_policy({"AWS": f"arn:aws:iam::{PASSING}:root"}))
@@ -166,8 +166,7 @@ def test_vulnerability_threshold_option(pytester: pytest.Pytester) -> None:
 def test_ecr_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     repository(world, FAILING, "denied-repo")
-    answer_operations(monkeypatch, {("ecr", "GetLifecyclePolicy"):
-                                    lambda account, params: error("AccessDeniedException")})
+    deny(monkeypatch, "ecr", "GetLifecyclePolicy", "AccessDeniedException")
     result = scan(pytester, ECR, accounts=[FAILING], args=["-k", "lifecycle"])
     assert result.only(FAILING) == "error"
     assert "missing permission ecr:GetLifecyclePolicy" in result.message(FAILING)

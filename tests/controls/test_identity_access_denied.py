@@ -7,12 +7,10 @@ import pytest
 from tests.controls.identity_helpers import (  # noqa: F401 - fast_polls is a fixture
     age_role,
     age_user,
-    answer_operations,
-    error,
     fast_polls,
-    stub_client_error,
 )
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.stubs import deny
 
 DENIED = (
     "GetAccountPasswordPolicy", "GenerateCredentialReport", "GetAccountSummary",
@@ -24,7 +22,7 @@ DENIED = (
 def test_stubbed_access_denied_is_error(pytester: pytest.Pytester, world: MotoWorld,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     world.client(PASSING, "iam").update_account_password_policy(MinimumPasswordLength=14)
-    stub_client_error(monkeypatch, FAILING, "iam", "get_account_password_policy")
+    deny(monkeypatch, "iam", "GetAccountPasswordPolicy", account=FAILING)
     result = scan(pytester, control_file("identity/test_password_policy.py"),
                   args=["-k", "min_length or reuse"])
     assert result.outcome_set(PASSING) == {"passed", "failed"}
@@ -47,10 +45,8 @@ def test_every_identity_read_denied(pytester: pytest.Pytester, world: MotoWorld,
     iam.attach_role_policy(RoleName="app",
                            PolicyArn=f"arn:aws:iam::{FAILING}:policy/p")
 
-    def denied(account: str, params: dict) -> dict:
-        return error("AccessDenied", "not authorized")
-
-    answer_operations(monkeypatch, {("iam", op): denied for op in DENIED})
+    for operation in DENIED:
+        deny(monkeypatch, "iam", operation)
     files = ["test_password_policy.py", "test_root.py", "test_mfa.py", "test_credentials.py",
              "test_admin_access.py", "test_privilege_escalation.py", "test_unused_access.py"]
     result = scan(pytester, *(control_file(f"identity/{f}") for f in files),

@@ -5,15 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.controls.identity_helpers import (  # noqa: F401 - fast_polls is a fixture
-    answer_operations,
     backend,
     days_ago,
-    error,
     fast_polls,
     set_root,
     stamp,
 )
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.stubs import Refused, answer
 
 THIRD = "333333333333"
 FOURTH = "444444444444"
@@ -66,14 +65,15 @@ def test_root_controls(pytester: pytest.Pytester, world: MotoWorld,
     features = {PASSING: ["RootCredentialsManagement", "RootSessions"],
                 FAILING: ["RootCredentialsManagement"]}
 
-    def organizations_features(account: str, params: dict) -> dict:
+    def organizations_features(account: str, region: str, params: dict) -> dict:
         if account in features:
             return {"OrganizationId": "o-test", "EnabledFeatures": features[account]}
         if account == THIRD:
-            return error("AccountNotManagementOrDelegatedAdministratorException", "member")
-        return error("ServiceAccessNotEnabledException", "trusted access off")
+            raise Refused("AccountNotManagementOrDelegatedAdministratorException", "member",
+                          status=400)
+        raise Refused("ServiceAccessNotEnabledException", "trusted access off", status=400)
 
-    answer_operations(monkeypatch, {("iam", "ListOrganizationsFeatures"): organizations_features})
+    answer(monkeypatch, "iam", "ListOrganizationsFeatures", organizations_features)
     result = scan(pytester, control_file("identity/test_root.py"),
                   accounts=[PASSING, FAILING, THIRD, FOURTH])
     assert result.only(PASSING) == "passed"

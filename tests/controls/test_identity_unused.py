@@ -10,11 +10,11 @@ import pytest
 from tests.controls.identity_helpers import (  # noqa: F401 - fast_polls is a fixture
     age_role,
     age_user,
-    answer_operations,
     days_ago,
     fast_polls,
 )
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.stubs import answer
 
 TRUST = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": '
          '{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}')
@@ -46,14 +46,14 @@ class AccessAdvisor:
         self.polls: dict[str, int] = {}
         self.jobs: dict[str, str] = {}
 
-    def generate(self, account: str, params: dict[str, Any]) -> dict[str, Any]:
+    def generate(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
         arn = params["Arn"]
         self.generated.append(arn)
         job = str(uuid.uuid5(uuid.NAMESPACE_URL, arn))
         self.jobs[job] = arn.split(":", 5)[5]
         return {"JobId": job}
 
-    def details(self, account: str, params: dict[str, Any]) -> dict[str, Any]:
+    def details(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
         job = params["JobId"]
         self.polls[job] = self.polls.get(job, 0) + 1
         base = {"JobCreationDate": days_ago(0), "JobType": "SERVICE_LEVEL"}
@@ -87,10 +87,8 @@ def test_unused_permissions(pytester: pytest.Pytester, world: MotoWorld,
     age_role(FAILING, "half-used", created=300, used=2)
 
     advisor = AccessAdvisor()
-    answer_operations(monkeypatch, {
-        ("iam", "GenerateServiceLastAccessedDetails"): advisor.generate,
-        ("iam", "GetServiceLastAccessedDetails"): advisor.details,
-    })
+    answer(monkeypatch, "iam", "GenerateServiceLastAccessedDetails", advisor.generate)
+    answer(monkeypatch, "iam", "GetServiceLastAccessedDetails", advisor.details)
     result = scan(pytester, control_file("identity/test_unused_access.py"))
     assert result.only(PASSING) == "passed"
     assert result.only(FAILING) == "failed"

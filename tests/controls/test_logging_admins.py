@@ -10,8 +10,8 @@ import pytest
 
 from pytest_awscompliance.facts.log_tamper import Probe, describe, grants, tamperers
 from pytest_awscompliance.principals import build
-from tests.controls.logging_support import Refused, answer_operation, deny_service
 from tests.harness import CALLER, FAILING, PASSING, REGION, MotoWorld, control_file, scan
+from tests.stubs import deny
 
 CONTROLS = "logging/test_logging_admins.py"
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
@@ -130,10 +130,7 @@ def test_scps_are_evaluated(pytester: pytest.Pytester, world: MotoWorld,
     assert "trail-admin" not in text
     assert "SCPs not evaluated" not in text
 
-    def refuse(account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
-        raise Refused("AccessDeniedException")
-
-    answer_operation(monkeypatch, "organizations", "ListRoots", refuse)
+    deny(monkeypatch, "organizations", "ListRoots", "AccessDeniedException")
     unread = scan(pytester, control_file(CONTROLS), accounts=[CALLER, FAILING])
     assert "3 principal(s)" in unread.message(FAILING)
     assert "(SCPs not evaluated: organizations:ListRoots denied)" in unread.message(FAILING)
@@ -158,7 +155,7 @@ def test_no_logging_resources_means_any_resource() -> None:
 
 def test_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    deny_service(monkeypatch, "iam", "get_account_authorization_details", "AccessDenied")
+    deny(monkeypatch, "iam", "GetAccountAuthorizationDetails", "AccessDenied")
     result = scan(pytester, control_file(CONTROLS), accounts=[FAILING])
     assert result.only(FAILING) == "error"
     assert "missing permission iam:GetAccountAuthorizationDetails" in result.message(FAILING)

@@ -1,7 +1,7 @@
 """CloudTrail controls against a well-configured account (PASSING) and a neglected one (FAILING).
 
 moto never reports ``LatestCloudWatchLogsDeliveryTime`` and shows an organization trail only
-to its owner, so those parts are answered by ``logging_support.answer_operation``.
+to its owner, so those parts are answered by ``tests.stubs.answer``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from tests.controls.logging_support import Refused, answer_operation, deny_service
 from tests.harness import (
     CALLER,
     FAILING,
@@ -22,6 +21,7 @@ from tests.harness import (
     control_file,
     scan,
 )
+from tests.stubs import Refused, answer, deny
 
 CONTROLS = "logging/test_cloudtrail.py"
 ALL_MANAGEMENT = [{"ReadWriteType": "All", "IncludeManagementEvents": True}]
@@ -71,7 +71,7 @@ def cloudwatch_delivery(world: MotoWorld, monkeypatch: pytest.MonkeyPatch,
             answer["LatestCloudWatchLogsDeliveryTime"] = datetime.now(UTC) - delivered[name]
         return answer
 
-    answer_operation(monkeypatch, "cloudtrail", "GetTrailStatus", status)
+    answer(monkeypatch, "cloudtrail", "GetTrailStatus", status)
 
 
 @pytest.fixture
@@ -139,7 +139,8 @@ def test_cloudtrail_controls(pytester: pytest.Pytester, estate: dict[str, str]) 
         assert result.outcomes[f"{test}[{PASSING}/{REGION}/good-trail]"] == "passed"
         assert result.outcomes[f"{test}[{PASSING}/{REGION}/archive-trail]"] == "skipped"
         assert outcome(result, test, FAILING) == "failed"
-    assert "ACL grants AllUsers:READ" in message(result, "test_trail_bucket_not_public", FAILING)
+    assert "ACL grants public LIST (AllUsers READ)" in message(
+        result, "test_trail_bucket_not_public", FAILING)
 
     assert result.outcomes[f"test_s3_object_level_logging[{PASSING}/global-write]"] == "passed"
     assert result.outcomes[f"test_s3_object_level_logging[{PASSING}/global-read]"] == "passed"
@@ -171,7 +172,7 @@ def test_selector_variants_and_archive_option(pytester: pytest.Pytester, world: 
             return {}
         raise Refused("403")
 
-    answer_operation(monkeypatch, "s3", "HeadBucket", head_bucket)
+    answer(monkeypatch, "s3", "HeadBucket", head_bucket)
     result = scan(pytester, control_file(CONTROLS),
                   args=["-k", "dedicated_account or object_level",
                         "-o", f"aws_log_archive_accounts={CALLER}"])
@@ -193,7 +194,7 @@ def test_no_trail_at_all(pytester: pytest.Pytester, world: MotoWorld) -> None:
 
 def test_cloudtrail_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    deny_service(monkeypatch, "cloudtrail", "describe_trails")
+    deny(monkeypatch, "cloudtrail", "DescribeTrails", "AccessDeniedException")
     result = scan(pytester, control_file(CONTROLS), accounts=[FAILING],
                   args=["-k", "multi_region"])
     assert result.only(FAILING) == "error"
@@ -211,11 +212,9 @@ def test_organization_trail_seen_from_a_member(pytester: pytest.Pytester, world:
                  "TrailARN": f"arn:aws:cloudtrail:{REGION}:{CALLER}:trail/org-trail",
                  "IsMultiRegionTrail": True, "IsOrganizationTrail": True,
                  "LogFileValidationEnabled": True}
-    answer_operation(monkeypatch, "cloudtrail", "DescribeTrails",
-                     lambda *_: {"trailList": [org_trail]})
-    answer_operation(monkeypatch, "cloudtrail", "GetTrailStatus", lambda *_: {"IsLogging": True})
-    answer_operation(monkeypatch, "cloudtrail", "GetEventSelectors",
-                     lambda *_: {"EventSelectors": ALL_MANAGEMENT})
+    answer(monkeypatch, "cloudtrail", "DescribeTrails", {"trailList": [org_trail]})
+    answer(monkeypatch, "cloudtrail", "GetTrailStatus", {"IsLogging": True})
+    answer(monkeypatch, "cloudtrail", "GetEventSelectors", {"EventSelectors": ALL_MANAGEMENT})
     result = scan(pytester, control_file(CONTROLS), accounts=[PASSING],
                   args=["-k", "multi_region or dedicated or validation"])
     assert result.only(PASSING) == "passed"

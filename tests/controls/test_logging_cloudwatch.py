@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pytest_awscompliance.facts.logs import CIS_PATTERNS_BY_ID, recommended_filter
-from tests.controls.logging_support import deny_service
 from tests.harness import FAILING, PASSING, REGION, MotoWorld, control_file, scan
+from tests.stubs import deny
 
 CONTROLS = "logging/test_cloudwatch.py"
 LOG_GROUP = "cloudtrail-events"
@@ -129,9 +129,9 @@ def test_cis_alarms_without_cloudwatch_trail(pytester: pytest.Pytester,
 
 
 @pytest.mark.parametrize(("service", "operation", "action"), [
-    ("logs", "describe_log_groups", "logs:DescribeLogGroups"),
-    ("cloudwatch", "describe_alarms", "cloudwatch:DescribeAlarms"),
-    ("sns", "list_subscriptions_by_topic", "sns:ListSubscriptionsByTopic"),
+    ("logs", "DescribeLogGroups", "logs:DescribeLogGroups"),
+    ("cloudwatch", "DescribeAlarms", "cloudwatch:DescribeAlarms"),
+    ("sns", "ListSubscriptionsByTopic", "sns:ListSubscriptionsByTopic"),
 ])
 def test_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,
                                    monkeypatch: pytest.MonkeyPatch, service: str,
@@ -139,9 +139,9 @@ def test_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,
     trail_to_cloudwatch(world, FAILING)
     watch(world, FAILING, "root-usage", topic=topic(world, FAILING, "t", subscribed=True))
     world.client(FAILING, "logs").create_log_group(logGroupName="app")
-    deny_service(monkeypatch, service, operation, "AccessDenied" if service != "logs"
-                 else "AccessDeniedException")
-    test = "retention" if operation == "describe_log_groups" else "cis and root"
+    deny(monkeypatch, service, operation, "AccessDenied" if service != "logs"
+         else "AccessDeniedException")
+    test = "retention" if operation == "DescribeLogGroups" else "cis and root"
     result = scan(pytester, control_file(CONTROLS), accounts=[FAILING], args=["-k", test])
     assert result.only(FAILING) == "error"
     assert f"missing permission {action}" in result.message(FAILING)

@@ -1,7 +1,7 @@
 """GuardDuty, Security Hub, Access Analyzer and Config controls, per Region.
 
 moto lacks Access Analyzer and Security Hub's GetEnabledStandards: both are answered by
-``logging_support.answer_operation`` from the dicts below.
+``tests.stubs.answer`` from the dicts below.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.controls.logging_support import answer_operation, deny_service
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.stubs import answer, deny
 
 CONTROLS = "logging/test_detective_services.py"
 REGIONS = ("us-east-1", "eu-west-1")
@@ -50,8 +50,8 @@ def canned(monkeypatch: pytest.MonkeyPatch, standards: dict[tuple[str, str], lis
              "type": kind, "createdAt": "2026-01-01T00:00:00Z", "status": status}
             for i, (kind, status) in enumerate(analyzers.get((account, region), []))]}
 
-    answer_operation(monkeypatch, "securityhub", "GetEnabledStandards", enabled_standards)
-    answer_operation(monkeypatch, "accessanalyzer", "ListAnalyzers", list_analyzers)
+    answer(monkeypatch, "securityhub", "GetEnabledStandards", enabled_standards)
+    answer(monkeypatch, "accessanalyzer", "ListAnalyzers", list_analyzers)
 
 
 def test_detective_services(pytester: pytest.Pytester, world: MotoWorld,
@@ -107,13 +107,13 @@ def test_config_recorder_states(pytester: pytest.Pytester, world: MotoWorld) -> 
 
 def test_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    denied = {"guardduty": ("list_detectors", "guardduty:ListDetectors"),
-              "securityhub": ("describe_hub", "securityhub:DescribeHub"),
-              "accessanalyzer": ("list_analyzers", "access-analyzer:ListAnalyzers"),
-              "config": ("describe_configuration_recorders",
+    denied = {"guardduty": ("ListDetectors", "guardduty:ListDetectors"),
+              "securityhub": ("DescribeHub", "securityhub:DescribeHub"),
+              "accessanalyzer": ("ListAnalyzers", "access-analyzer:ListAnalyzers"),
+              "config": ("DescribeConfigurationRecorders",
                          "config:DescribeConfigurationRecorders")}
     for service, (operation, _) in denied.items():
-        deny_service(monkeypatch, service, operation)
+        deny(monkeypatch, service, operation, "AccessDeniedException")
     result = scan(pytester, control_file(CONTROLS), accounts=[FAILING])
     assert result.only(FAILING) == "error"
     text = result.message(FAILING)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.controls.logging_support import deny_service
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.stubs import deny
 
 CONTROLS = "logging/test_vpc_flow_logs.py"
 
@@ -39,7 +39,7 @@ def test_vpc_flow_logs(pytester: pytest.Pytester, world: MotoWorld) -> None:
 
 def test_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    deny_service(monkeypatch, "ec2", "describe_vpcs", "UnauthorizedOperation")
+    deny(monkeypatch, "ec2", "DescribeVpcs", "UnauthorizedOperation")
     result = scan(pytester, control_file(CONTROLS), accounts=[FAILING])
     assert result.only(FAILING) == "error"
     assert "missing permission ec2:DescribeVpcs" in result.message(FAILING)

@@ -9,7 +9,6 @@ import pytest
 from pytest_awscompliance.facts.cloudtrail import (
     cloudwatch_delivery_gap,
     management_events_gap,
-    public_grants,
     s3_data_events_captured,
 )
 from pytest_awscompliance.facts.detective import (
@@ -27,6 +26,7 @@ from pytest_awscompliance.facts.logs import (
     recommended_filter,
     retention_gap,
 )
+from pytest_awscompliance.s3_policy import public_acl_grants
 
 MANAGEMENT = {"Field": "eventCategory", "Equals": ["Management"]}
 
@@ -93,7 +93,7 @@ def test_public_grants() -> None:
         {"Grantee": {"Type": "Group",
                      "URI": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"},
          "Permission": "READ_ACP"}]}
-    assert public_grants(acl) == ["AuthenticatedUsers:READ_ACP"]
+    assert public_acl_grants(acl["Grants"]) == [("AuthenticatedUsers", "READ_ACP")]
 
 
 def test_every_cis_pattern_matches_its_own_text_and_not_the_others() -> None:

@@ -13,7 +13,6 @@ from unittest import mock
 
 import pytest
 
-from tests.controls.identity_helpers import stub_client_error
 from tests.harness import (
     CALLER,
     FAILING,
@@ -24,6 +23,7 @@ from tests.harness import (
     control_file,
     scan,
 )
+from tests.stubs import deny
 
 ORGANIZATION = control_file("organization/test_organization.py")
 CONTACTS = control_file("organization/test_account_contacts.py")
@@ -157,10 +157,10 @@ def test_scps_disabled_and_consolidated_billing(pytester: pytest.Pytester,
 
 def test_organizations_and_account_access_denied_are_errors(
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-    stub_client_error(monkeypatch, FAILING, "organizations", "describe_organization",
-                      "AccessDeniedException")
-    stub_client_error(monkeypatch, FAILING, "account", "get_alternate_contact",
-                      "AccessDeniedException")
+    deny(monkeypatch, "organizations", "DescribeOrganization", "AccessDeniedException",
+         account=FAILING)
+    deny(monkeypatch, "account", "GetAlternateContact", "AccessDeniedException",
+         account=FAILING)
     result = scan(pytester, ORGANIZATION, CONTACTS, accounts=[FAILING],
                   args=["-k", "in_organization or security_contact"])
     assert result.only(FAILING) == "error"

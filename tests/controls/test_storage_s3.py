@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.controls.identity_helpers import answer_operations, error, stub_client_error
 from tests.harness import FAILING, PASSING, REGION, MotoWorld, ScanResult, control_file, scan
+from tests.stubs import deny
 
 PUBLIC_ACCESS = control_file("storage/test_s3_public_access.py")
 HARDENING = control_file("storage/test_s3_bucket_hardening.py")
@@ -137,9 +137,8 @@ def test_acls_disabled_and_tls_only(pytester: pytest.Pytester, world: MotoWorld)
 def test_s3_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     bucket(world, FAILING, "denied-bucket")
-    stub_client_error(monkeypatch, FAILING, "s3control", "get_public_access_block")
-    answer_operations(monkeypatch, {
-        ("s3", "GetBucketOwnershipControls"): lambda account, params: error("AccessDenied")})
+    deny(monkeypatch, "s3control", "GetPublicAccessBlock", account=FAILING)
+    deny(monkeypatch, "s3", "GetBucketOwnershipControls")
     result = scan(pytester, PUBLIC_ACCESS, HARDENING, accounts=[FAILING],
                   args=["-k", "account_blocks or acls_disabled"])
     assert result.only(FAILING) == "error"

@@ -1,0 +1,108 @@
+"""Answer, deny or stub single AWS operations of the clients a scan creates.
+
+Everything goes through ``pytest_awscompliance.clients.CLIENT_HOOKS``, patched with
+``monkeypatch`` (the hook disappears after the test), so only the scan's clients are touched,
+never the unguarded seeding clients of ``MotoWorld``. ``answer`` and ``deny`` take the API
+operation name (``GetTrailStatus``, as in the plugin's error messages); every other call of
+the client still goes to moto. ``stub_client`` hands the whole client to a botocore
+``Stubber``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+
+from pytest_awscompliance import clients
+
+Answer = Callable[[str, str, dict[str, Any]], Mapping[str, Any]]
+"""``answer(account, region, params) -> parsed response``; ``params`` as given to boto3.
+
+It may raise :class:`Refused` to make the call fail instead."""
+
+PARAMS = "awscompliance_test_params"
+"""Where the request's boto3 parameters wait for ``before-call`` (which sees the wire form)."""
+
+
+class Refused(Exception):
+    """Raised by an answer: the operation fails with this AWS error code and HTTP status."""
+
+    def __init__(self, code: str, message: str = "refused by the test", status: int = 403):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+class _Http:
+    def __init__(self, status: int) -> None:
+        self.status_code = status
+        self.headers: dict[str, str] = {}
+        self.content = b""
+
+
+def add_hook(monkeypatch: pytest.MonkeyPatch, hook: clients.ClientHook) -> None:
+    """Call ``hook(client, account, service, region)`` on every client the scan creates."""
+    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, hook])
+
+
+def answer(monkeypatch: pytest.MonkeyPatch, service: str, operation: str,
+           response: Mapping[str, Any] | Answer, *, account: str | None = None) -> None:
+    """``service``'s ``operation`` answers ``response`` (a parsed response, or an
+    :data:`Answer` called per request), in every account or only in ``account``."""
+
+    def reply(client_account: str, region: str, params: dict[str, Any]) -> tuple[Any, Any]:
+        try:
+            parsed = (response(client_account, region, params) if callable(response)
+                      else response)
+        except Refused as exc:
+            return _Http(exc.status), {
+                "Error": {"Code": exc.code, "Message": exc.message},
+                "ResponseMetadata": {"HTTPStatusCode": exc.status}}
+        return _Http(200), {**parsed, "ResponseMetadata": {"HTTPStatusCode": 200}}
+
+    def hook(client: Any, client_account: str, client_service: str, region: str) -> None:
+        if client_service != service or account not in (None, client_account):
+            return
+
+        def keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+            context[PARAMS] = dict(params)
+
+        def before_call(model: Any, context: dict[str, Any], **_: Any) -> Any:
+            if model.name != operation:
+                return None
+            return reply(client_account, region, context.get(PARAMS, {}))
+
+        client.meta.events.register("before-parameter-build", keep_params)
+        client.meta.events.register("before-call", before_call)
+
+    add_hook(monkeypatch, hook)
+
+
+def deny(monkeypatch: pytest.MonkeyPatch, service: str, operation: str,
+         code: str = "AccessDenied", *, account: str | None = None) -> None:
+    """``service``'s ``operation`` fails with ``code`` (HTTP 403), as for a role without the
+    permission, in every account or only in ``account``."""
+
+    def refuse(*_: Any) -> Mapping[str, Any]:
+        raise Refused(code, "User is not authorized")
+
+    answer(monkeypatch, service, operation, refuse, account=account)
+
+
+def stub_client(monkeypatch: pytest.MonkeyPatch, service: str,
+                setup: Callable[[Stubber], None], *, account: str | None = None) -> None:
+    """A botocore ``Stubber`` on each ``service`` client (of ``account``), set up by
+    ``setup(stubber)`` and activated: it answers every call, in the queued order."""
+
+    def hook(client: Any, client_account: str, client_service: str, region: str) -> None:
+        if client_service != service or account not in (None, client_account):
+            return
+        stubber = Stubber(client)
+        setup(stubber)
+        stubber.activate()
+
+    add_hook(monkeypatch, hook)
