@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 
+GAP_JOB_ID = "00000000-0000-4000-8000-000000000000"  # 36 characters, like AWS job ids
 Answer = tuple[int, dict[str, str], bytes]
 
 KNOWN_GAPS = frozenset({
@@ -39,7 +40,7 @@ def _query(operation: str, inner: str) -> bytes:
 def _special(operation: str) -> bytes | None:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if operation == "iam:GenerateServiceLastAccessedDetails":
-        return _query("GenerateServiceLastAccessedDetails", "<JobId>bench-gap-job</JobId>")
+        return _query("GenerateServiceLastAccessedDetails", f"<JobId>{GAP_JOB_ID}</JobId>")
     if operation == "iam:GetServiceLastAccessedDetails":
         return _query("GetServiceLastAccessedDetails",
                       "<JobStatus>COMPLETED</JobStatus><JobType>SERVICE_LEVEL</JobType>"

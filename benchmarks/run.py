@@ -69,6 +69,7 @@ class RunResult:
     errors: int
     skipped: int
     error_messages: list[tuple[str, int]] = field(default_factory=list)
+    operations: dict[str, int] = field(default_factory=dict)  # every operation's count
 
     def bound_s(self, latency_s: float) -> float:
         """requests x latency / concurrency, with the concurrency the proxy observed."""
@@ -207,7 +208,7 @@ def _result(name: str, workers: int, m: Measured, failed: int, passed: int, erro
         peak_in_flight=traffic.peak_in_flight, mean_in_flight=traffic.mean_in_flight(),
         tree_peak_rss_mb=m.tree_peak_mb, process_peak_rss_mb=m.process_peak_mb,
         worker_peak_rss_mb=m.worker_peak_mb, findings=failed, passed=passed, errors=errors,
-        skipped=skipped, error_messages=messages,
+        skipped=skipped, error_messages=messages, operations=dict(traffic.requests),
     )
 
 
@@ -317,6 +318,11 @@ def report_checks(results: list[RunResult], latency_s: float) -> list[str]:
                      f"({wide.requests} vs {base.requests}; without sts "
                      f"{wide.requests_without_sts} vs {base.requests_without_sts})")
     for r in by_workers.values():
+        if base and r is not base:
+            diff = operation_diff(base.operations, r.operations)
+            if diff:
+                lines.append(f"    -n {r.workers} minus -n 0, by operation: {diff}")
+    for r in by_workers.values():
         lines.append(f"(1) no identical read sent twice, -n {r.workers}: "
                      f"{'yes' if r.repeated_reads == 0 else 'NO'} ({r.repeated_reads} extra, "
                      f"{r.repeated_without_sts} outside sts)")
@@ -329,6 +335,13 @@ def report_checks(results: list[RunResult], latency_s: float) -> list[str]:
         lines.append(f"(4) -n {r.workers}: peak RSS per worker {r.worker_peak_rss_mb:.0f} MB "
                      f"({'<' if r.worker_peak_rss_mb < 200 else 'NOT <'} 200 MB)")
     return lines
+
+
+def operation_diff(base: dict[str, int], other: dict[str, int]) -> str:
+    """Operations whose request counts differ, e.g. ``s3:GetBucketAcl +142``."""
+    changed = {op: other.get(op, 0) - base.get(op, 0) for op in {*base, *other}}
+    return ", ".join(f"{op} {n:+d}" for op, n in sorted(changed.items(), key=lambda x: -abs(x[1]))
+                     if n)
 
 
 def report_prowler(ours: list[RunResult], theirs: RunResult) -> list[str]:

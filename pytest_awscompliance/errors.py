@@ -15,17 +15,55 @@ ACCESS_DENIED_CODES = frozenset(
 )
 
 
+IAM_PREFIXES: dict[str, str] = {
+    "s3control": "s3",
+    "resourcegroupstaggingapi": "tag",
+    "accessanalyzer": "access-analyzer",
+    "elbv2": "elasticloadbalancing",
+    "elb": "elasticloadbalancing",
+    "efs": "elasticfilesystem",
+    "stepfunctions": "states",
+    "sesv2": "ses",
+    "emr": "elasticmapreduce",
+    "opensearch": "es",
+    "apigatewayv2": "apigateway",
+    "sso-admin": "sso",
+    "dynamodbstreams": "dynamodb",
+}
+"""boto3 service names whose IAM action prefix differs."""
+
+IAM_ACTIONS: dict[tuple[str, str], str] = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "HeadBucket"): "s3:ListBucket",
+    ("s3", "ListObjects"): "s3:ListBucket",
+    ("s3", "ListObjectsV2"): "s3:ListBucket",
+    ("s3", "ListObjectVersions"): "s3:ListBucketVersions",
+    ("s3", "HeadObject"): "s3:GetObject",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
+    ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
+    ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
+    ("s3", "GetBucketCors"): "s3:GetBucketCORS",
+    ("s3", "GetBucketAccelerateConfiguration"): "s3:GetAccelerateConfiguration",
+    ("s3", "GetBucketAnalyticsConfiguration"): "s3:GetAnalyticsConfiguration",
+    ("s3", "GetBucketInventoryConfiguration"): "s3:GetInventoryConfiguration",
+    ("s3", "GetBucketMetricsConfiguration"): "s3:GetMetricsConfiguration",
+    ("s3", "GetBucketIntelligentTieringConfiguration"): "s3:GetIntelligentTieringConfiguration",
+}
+"""Operations whose IAM action has another name than the API (S3 mostly)."""
+
+
+def api_name(service: str, operation: str) -> str:
+    """The operation as ``prefix:ApiName``, for messages, e.g. ``s3:ListBuckets``."""
+    return f"{IAM_PREFIXES.get(service, service)}:{operation}"
+
+
 def iam_action(service: str, operation: str) -> str:
-    """The IAM action a boto3 call needs, e.g. ``("s3control", "GetPublicAccessBlock")``."""
-    prefix = {
-        "s3control": "s3",
-        "logs": "logs",
-        "ecr-public": "ecr-public",
-        "resourcegroupstaggingapi": "tag",
-        "accessanalyzer": "access-analyzer",
-        "config": "config",
-    }.get(service, service)
-    return f"{prefix}:{operation}"
+    """The IAM action a boto3 call needs: ``("s3", "ListBuckets")`` -> ``s3:ListAllMyBuckets``."""
+    return IAM_ACTIONS.get((service, operation)) or api_name(service, operation)
 
 
 class AwsApiError(Exception):
@@ -49,12 +87,13 @@ class AwsApiError(Exception):
 
     def describe(self) -> str:
         where = f" in {self.target}" if self.target else ""
+        api = api_name(self.service, self.operation)
         if self.access_denied:
             return (
-                f"{self.action} failed{where}: {self.code} (missing permission {self.action}): "
+                f"{api} failed{where}: {self.code} (missing permission {self.action}): "
                 f"{self.message}"
             )
-        return f"{self.action} failed{where}: {self.code}: {self.message}"
+        return f"{api} failed{where}: {self.code}: {self.message}"
 
     def to_dict(self) -> dict[str, str]:
         return {

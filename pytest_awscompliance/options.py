@@ -205,6 +205,10 @@ def validate(settings: Settings) -> None:
         raise fail(f"--aws-role-name: {settings.role_name!r} is not a valid IAM role name")
     if settings.organization and settings.accounts:
         raise fail("--aws-organization and --aws-account are exclusive: choose one")
+    if settings.profiles and (settings.accounts or settings.organization):
+        raise fail("--aws-profile scans each profile's own account and cannot be combined with "
+                   "--aws-account or --aws-organization (to assume roles from a profile's "
+                   "credentials, set AWS_PROFILE=NAME)")
     if settings.demo and (settings.profiles or settings.accounts or settings.organization):
         raise fail("--aws-demo scans the embedded demo organization and cannot be combined "
                    "with --aws-profile, --aws-account or --aws-organization")

@@ -16,7 +16,8 @@ def first_line(text: str) -> str:
 
 
 def classify(report: pytest.TestReport,
-             excinfo: pytest.ExceptionInfo[BaseException] | None) -> None:
+             excinfo: pytest.ExceptionInfo[BaseException] | None, *,
+             control: bool = False) -> None:
     """Rewrite a call report in place: scanner errors become errors, messages are kept short.
 
     ``report.when`` becomes ``"setup"`` for a scanner error so that the terminal, JUnit
@@ -36,6 +37,13 @@ def classify(report: pytest.TestReport,
             report.missing_permission = excinfo.value.action  # type: ignore[attr-defined]
     elif isinstance(excinfo.value, AssertionError):
         report.compliance_message = first_line(str(excinfo.value))  # type: ignore[attr-defined]
+    elif control and report.failed and report.when == "call":
+        # Not a finding: the control broke (a bug, an API the environment lacks...). It did
+        # not decide, so it is an ERROR; the traceback stays for whoever fixes it.
+        report.when = "setup"  # type: ignore[assignment]
+        error = excinfo.value
+        report.compliance_error = (  # type: ignore[attr-defined]
+            f"control could not decide: {type(error).__name__}: {first_line(str(error))}")
 
 
 def message_of(report: Any) -> str:

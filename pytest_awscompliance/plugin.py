@@ -16,6 +16,7 @@ from pytest_awscompliance import (
     outcomes,
     parametrize,
     prefetch,
+    redact,
     snapshot,
 )
 from pytest_awscompliance.cache import ReadCache
@@ -36,7 +37,7 @@ from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin
     security_group,
     vpc,
 )
-from pytest_awscompliance.items import describe_item, select_items
+from pytest_awscompliance.items import describe_item, item_info, select_items
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
 from pytest_awscompliance.state import SCAN, ScanState, ensure_plan, runtime_or_none, scan_of
 from pytest_awscompliance.targets import Plan
@@ -60,6 +61,7 @@ def _uses_xdist(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
+    redact.install(config)  # credential values never reach a log (docs/security.md)
     markers.register(config)
     config.addinivalue_line("markers", f"{parametrize.NO_RESOURCES_MARK}: internal")
     state = ScanState(options.load_settings(config))
@@ -226,7 +228,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
-    outcomes.classify(report, call.excinfo)
+    outcomes.classify(report, call.excinfo, control=item_info(item) is not None)
     return report
 
 

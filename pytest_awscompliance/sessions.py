@@ -6,6 +6,7 @@ Every session carries the read-only guard.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -100,3 +101,14 @@ def _reason(exc: Exception) -> str:
         error = exc.response.get("Error", {})
         return f"{error.get('Code', 'Error')}: {error.get('Message', '')}".strip()
     return str(exc)
+
+
+class _ReportedRefreshFailure(logging.Filter):
+    """botocore logs a failed role refresh with a traceback; the plugin already reports it as
+    that account's ERROR (``sts:AssumeRole failed ...``), so the duplicate is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], TargetError))
+
+
+logging.getLogger("botocore.credentials").addFilter(_ReportedRefreshFailure())

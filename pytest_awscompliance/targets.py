@@ -111,6 +111,8 @@ def _resolve(settings: Settings, demo_endpoint: str | None,
                           f"{error.get('Message', '')}") from None
     except BotoCoreError as exc:
         raise TargetError(str(exc)) from None
+    except (RuntimeError, ValueError) as exc:  # botocore: expired or unparsable credentials
+        raise TargetError(f"AWS credentials cannot be used: {exc}") from None
 
 
 def _identity(session: boto3.Session) -> tuple[str, str]:

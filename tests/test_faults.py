@@ -30,16 +30,17 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 from botocore.retries import bucket, standard
+from moto.core.models import botocore_stubber
 
 from pytest_awscompliance import clients, sessions
 from pytest_awscompliance.clients import CLIENT_CONFIG, GLOBAL_SERVICES
 from pytest_awscompliance.errors import TargetError
 from tests.harness import (
     AUDIT_ROLE,
+    CONTROLS_DIR,
     FAILING,
     PASSING,
     REGION,
-    CONTROLS_DIR,
     MotoWorld,
     ScanResult,
     control_file,
@@ -188,8 +189,26 @@ class FaultInjector:
             self.kinds_injected[kind] += 1
             return FAULTS[kind](request, protocol)
 
-        # First, so that moto (a botocore before-send handler too) never answers it instead.
-        client.meta.events.register_first("before-send", before_send)
+        answer_first(client, before_send)
+
+
+def answer_first(target: Any, handler: Callable[..., AWSResponse | None]) -> None:
+    """Put ``handler`` in front of the network on a client's (or a session's) ``before-send``.
+
+    In-process moto answers through a ``before-send`` handler too, and botocore calls every
+    such handler: moto is taken off ``target`` and called by ``handler``'s wrapper only for
+    the requests ``handler`` lets through, so an injected failure never reaches moto.
+    """
+    events = target.meta.events if hasattr(target, "meta") else target.events
+
+    def wrapper(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | None:
+        answer = handler(request=request, event_name=event_name, **kwargs)
+        if answer is not None:
+            return answer
+        return botocore_stubber(event_name=event_name, request=request, **kwargs)
+
+    events.unregister("before-send", botocore_stubber)
+    events.register_first("before-send", wrapper)
 
 
 def add_client_hook(monkeypatch: pytest.MonkeyPatch, hook: clients.ClientHook) -> None:
@@ -249,25 +268,42 @@ def estate(world: MotoWorld) -> MotoWorld:
     return world
 
 
-def fault_scan(pytester: pytest.Pytester, *args: str, regions: tuple[str, ...] = (REGION,)
-               ) -> ScanResult:
-    return scan(pytester, *(control_file(f) for f in FAULT_CONTROLS), regions=regions,
-                args=args)
+def fault_scan(pytester: pytest.Pytester, *args: str, regions: tuple[str, ...] = (REGION,),
+               files: tuple[str, ...] = FAULT_CONTROLS) -> ScanResult:
+    return scan(pytester, *(control_file(f) for f in files), regions=regions, args=args)
 
 
 def assert_no_false_pass(faulty: ScanResult, clean: ScanResult) -> None:
-    """Every test of the faulty run exists in the clean run; none passes that did not there."""
-    assert set(faulty.outcomes) == set(clean.outcomes)
+    """Nothing passes in the faulty run that did not pass in the clean one, and nothing the
+    clean run judged went silently missing: a resource test that is gone is replaced by an
+    ERROR of its control's discovery in that account."""
     false_passes = [k for k, v in faulty.outcomes.items()
-                    if v == "passed" and clean.outcomes[k] != "passed"]
+                    if v == "passed" and clean.outcomes.get(k) != "passed"]
     assert not false_passes, false_passes
+    discovery_errors = {(k.split("[")[0], k.split("[")[1].split("/")[0])
+                        for k, v in faulty.outcomes.items()
+                        if v == "error" and "/<discovery failed>" in k}
+    missing = [k for k in clean.outcomes if k not in faulty.outcomes
+               and (k.split("[")[0], k.split("[")[1].split("/")[0]) not in discovery_errors]
+    assert not missing, missing
 
 
 # --------------------------------------------------------------------------------- the tests
 
 
-def test_plugin_config_is_adaptive_with_eight_attempts() -> None:
-    assert CLIENT_CONFIG.retries == {"mode": "adaptive", "max_attempts": 8}
+def total_attempts() -> int:
+    """Attempts per request under the plugin's Config: the first one and 8 retries.
+
+    botocore reads ``retries={"max_attempts": 8}`` as 8 retries and rewrites the (shared)
+    dict to ``total_max_attempts=9`` when the first client is made.
+    """
+    retries = CLIENT_CONFIG.retries
+    return retries.get("total_max_attempts") or retries["max_attempts"] + 1
+
+
+def test_plugin_config_is_adaptive_with_eight_retries() -> None:
+    assert CLIENT_CONFIG.retries["mode"] == "adaptive"
+    assert total_attempts() == 9
 
 
 RUNS = ((0.10, 10, "10%"), (0.05, 5, "5%"), (0.02, 2, "2%"), (0.30, 30, "30%"))
@@ -294,33 +330,38 @@ def test_retried_faults_change_nothing_in_the_whole_catalog(
     assert set(injected["30%"].kinds_injected) == set(FAULTS)
 
 
-@pytest.mark.parametrize(("kind", "shown"), [
-    ("throttling", "Throttling: Rate exceeded"),
-    ("http-503", "503: Service Unavailable"),
-    ("connection-reset", "ConnectionClosedError: Connection was closed"),
-    ("read-timeout", "ReadTimeoutError: Read timeout on endpoint URL"),
-])
+EXHAUSTED = {
+    "throttling": "Throttling: Rate exceeded",
+    "http-503": "503: Service Unavailable",
+    "connection-reset": "ConnectionClosedError: Connection was closed",
+    "read-timeout": "ReadTimeoutError: Read timeout on endpoint URL",
+}
+
+
 def test_exhausted_retries_are_errors_naming_the_operation(
         pytester: pytest.Pytester, estate: MotoWorld, monkeypatch: pytest.MonkeyPatch,
-        fast_retries: None, kind: str, shown: str) -> None:
-    clean = fault_scan(pytester)
-    injector = FaultInjector(1.0, kinds=(kind,),
-                             where=lambda s, o, r: (s, o) == ("iam", "GetAccountPasswordPolicy"))
-    add_client_hook(monkeypatch, injector)
-    faulty = fault_scan(pytester)
-    # Every attempt botocore makes is answered with the fault: 8 per account, then it gives up.
-    assert injector.injected["iam", "GetAccountPasswordPolicy"] == 2 * 8
+        fast_retries: None) -> None:
+    """iam:GetAccountPasswordPolicy fails on every attempt, with each kind of fault in turn."""
+    clean = fault_scan(pytester, files=FAULT_CONTROLS[:2])
     affected = {k for k in clean.outcomes if k.startswith("test_password_policy")}
     assert affected
-    for test, outcome in faulty.outcomes.items():
-        if test in affected:
-            assert outcome == "error", (test, outcome)
-            assert "iam:GetAccountPasswordPolicy failed" in faulty.messages[test]
-            assert shown in faulty.messages[test], faulty.messages[test]
-        else:
-            assert outcome == clean.outcomes[test], test
-            assert faulty.messages[test] == clean.messages[test]
-    assert_no_false_pass(faulty, clean)
+    hooks = list(clients.CLIENT_HOOKS)
+    for kind, shown in EXHAUSTED.items():
+        injector = FaultInjector(1.0, kinds=(kind,), where=lambda s, o, r: (s, o) == (
+            "iam", "GetAccountPasswordPolicy"))
+        monkeypatch.setattr(clients, "CLIENT_HOOKS", [*hooks, injector])
+        faulty = fault_scan(pytester, files=FAULT_CONTROLS[:2])
+        # Every attempt is answered with the fault until botocore gives up, in both accounts.
+        assert injector.injected["iam", "GetAccountPasswordPolicy"] == 2 * total_attempts()
+        for test, outcome in faulty.outcomes.items():
+            if test in affected:
+                assert outcome == "error", (kind, test, outcome)
+                assert "iam:GetAccountPasswordPolicy failed" in faulty.messages[test]
+                assert shown in faulty.messages[test], (kind, faulty.messages[test])
+            else:
+                assert outcome == clean.outcomes[test], (kind, test)
+                assert faulty.messages[test] == clean.messages[test], kind
+        assert_no_false_pass(faulty, clean)
 
 
 def test_unreachable_service_is_an_error_never_a_pass(
@@ -333,7 +374,7 @@ def test_unreachable_service_is_an_error_never_a_pass(
     faulty = fault_scan(pytester)
     errors = {k: faulty.messages[k] for k, v in faulty.outcomes.items() if v == "error"}
     assert any(k.startswith("test_account_blocks_public_access") for k in errors), errors
-    for test, message in errors.items():
+    for message in errors.values():
         assert "EndpointConnectionError: Could not connect to the endpoint URL" in message
         assert message.startswith("s3:"), message
     unaffected = {k: v for k, v in faulty.outcomes.items() if k not in errors}
@@ -363,7 +404,7 @@ def test_disabled_opt_in_region_is_an_error_never_a_pass(
             return error_response(request.url, protocol, 401 if protocol == "ec2" else 403,
                                   code, "The security token included in the request is invalid")
 
-        client.meta.events.register_first("before-send", refuse)
+        answer_first(client, refuse)
 
     add_client_hook(monkeypatch, disabled)
     faulty = fault_scan(pytester, regions=regions)
@@ -400,6 +441,8 @@ def _assumed(world: MotoWorld, clock: Clock, issued: list[str],
     base = sessions.base_session(None, region=REGION)
 
     def one_hour(parsed: dict[str, Any], **_: Any) -> None:
+        if "Credentials" not in parsed:  # an error answer
+            return
         credentials = parsed["Credentials"]
         credentials["Expiration"] = clock.now + timedelta(hours=1)
         issued.append(credentials["AccessKeyId"])

@@ -57,7 +57,7 @@ def test_discovery_failure_is_an_error_not_an_empty_pass(
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([
         "*test_bucket_policy?123456789012/global/<discovery failed>?*ERROR*",
-        "*s3:ListBuckets failed*AccessDenied (missing permission s3:ListBuckets)*"])
+        "*s3:ListBuckets failed*AccessDenied (missing permission s3:ListAllMyBuckets)*"])
 
 
 def test_no_resources_gives_no_test(pytester: pytest.Pytester, world: MotoWorld) -> None:
@@ -87,3 +87,21 @@ def test_policy(aws_account, n):
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=3)
     assert calls.count("GetAccountPasswordPolicy") == 1
+
+
+def test_a_control_that_breaks_is_an_error_not_a_finding(pytester: pytest.Pytester,
+                                                         world: MotoWorld) -> None:
+    pytester.makepyfile("""
+import pytest
+
+@pytest.mark.severity("high")
+@pytest.mark.control("broken-control", title="t")
+def test_broken(aws_account):
+    raise KeyError("Credentials")
+
+def test_plain_test_failures_stay_failures():
+    raise KeyError("x")
+""")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rEf")
+    result.assert_outcomes(errors=1, failed=1)
+    result.stdout.fnmatch_lines(["*control could not decide: KeyError: 'Credentials'*"])

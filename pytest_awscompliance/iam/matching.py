@@ -72,8 +72,8 @@ def _scalar(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _glob_regex(pattern: str) -> str:
-    """Regex source for a plain glob: ``*`` → ``.*``, ``?`` → ``.``, rest escaped."""
+def _glob_tokens(pattern: str) -> list[str]:
+    """Regex tokens for a plain glob: ``*`` → ``.*``, ``?`` → ``.``, rest escaped."""
     out: list[str] = []
     for char in pattern:
         if char == "*":
@@ -83,7 +83,73 @@ def _glob_regex(pattern: str) -> str:
             out.append(".")
         else:
             out.append(re.escape(char))
-    return "".join(out)
+    return out
+
+
+def _glob_regex(pattern: str) -> str:
+    """Regex source for a plain glob: ``*`` → ``.*``, ``?`` → ``.``, rest escaped."""
+    return "".join(_glob_tokens(pattern))
+
+
+_STARS = (".*", "[^:]*")
+_MAX_REGEX_STARS = 2
+
+
+def _matcher(tokens: list[str]) -> Callable[[str], bool]:
+    """Full-match predicate for a glob compiled to regex ``tokens`` (``.*``, ``[^:]*``,
+    ``.``, ``[^:]`` or one escaped literal character each).
+
+    With up to two stars, a regular expression. With more, a bit-parallel NFA, linear in the
+    length of the value: a backtracking regex takes exponential time on a hostile pattern
+    such as ``*a*a*a*a*a*a*a*a*b`` (a policy is attacker-controlled data).
+    """
+    if sum(token in _STARS for token in tokens) <= _MAX_REGEX_STARS:
+        regex = re.compile("".join(tokens), re.DOTALL)
+        return lambda value: regex.fullmatch(value) is not None
+    return _nfa(tokens)
+
+
+def _nfa(tokens: list[str]) -> Callable[[str], bool]:
+    """Bit ``i`` of the state set: token ``i`` is next; bit ``len(tokens)``: matched."""
+    star = star_no_colon = one = one_no_colon = 0
+    literals: dict[str, int] = {}
+    for index, token in enumerate(tokens):
+        bit = 1 << index
+        if token == ".*":
+            star |= bit
+        elif token == "[^:]*":
+            star_no_colon |= bit
+        elif token == ".":
+            one |= bit
+        elif token == "[^:]":
+            one_no_colon |= bit
+        else:
+            char = token[1] if len(token) == 2 and token[0] == "\\" else token
+            literals[char] = literals.get(char, 0) | bit
+    stars = star | star_no_colon
+    accept = 1 << len(tokens)
+
+    def closure(states: int) -> int:  # a star may match nothing
+        while (grown := states | ((states & stars) << 1)) != states:
+            states = grown
+        return states
+
+    start = closure(1)
+
+    def match(value: str) -> bool:
+        states = start
+        for char in value:
+            if char == ":":
+                advance, stay = literals.get(char, 0) | one, star
+            else:
+                advance, stay = literals.get(char, 0) | one | one_no_colon, stars
+            states = ((states & advance) << 1) | (states & stay)
+            if not states:
+                return False
+            states = closure(states)
+        return bool(states & accept)
+
+    return match
 
 
 @lru_cache(maxsize=8192)
@@ -94,8 +160,7 @@ def action_matcher(pattern: str) -> Callable[[str], bool]:
         return _always
     if "*" not in lowered and "?" not in lowered:
         return lowered.__eq__
-    regex = re.compile(_glob_regex(lowered), re.DOTALL)
-    return lambda action: regex.fullmatch(action) is not None
+    return _matcher(_glob_tokens(lowered))
 
 
 def action_matches(pattern: str, action: str) -> bool:
@@ -165,8 +230,7 @@ def _compile(segments: tuple[_Segment, ...], arn_aware: bool) -> Callable[[str],
         else:
             out.append(re.escape(char))
             colons += char == ":"
-    regex = re.compile("".join(out), re.DOTALL)
-    return lambda value: regex.fullmatch(value) is not None
+    return _matcher(out)
 
 
 def _match(

@@ -142,5 +142,5 @@ def test_s3_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorl
     result = scan(pytester, PUBLIC_ACCESS, HARDENING, accounts=[FAILING],
                   args=["-k", "account_blocks or acls_disabled"])
     assert result.only(FAILING) == "error"
-    assert "missing permission s3:GetPublicAccessBlock" in result.message(FAILING)
+    assert "missing permission s3:GetAccountPublicAccessBlock" in result.message(FAILING)
     assert "missing permission s3:GetBucketOwnershipControls" in result.message(FAILING)
