@@ -372,7 +372,10 @@ def test_unreachable_service_is_an_error_never_a_pass(
                              where=lambda s, o, r: s in {"s3", "s3control"})
     add_client_hook(monkeypatch, injector)
     faulty = fault_scan(pytester)
-    errors = {k: faulty.messages[k] for k, v in faulty.outcomes.items() if v == "error"}
+    # Errors the clean run has too (moto lacks GetInstanceMetadataDefaults in-process) are
+    # not the fault's doing.
+    errors = {k: faulty.messages[k] for k, v in faulty.outcomes.items()
+              if v == "error" and clean.outcomes.get(k) != "error"}
     assert any(k.startswith("test_account_blocks_public_access") for k in errors), errors
     for message in errors.values():
         assert "EndpointConnectionError: Could not connect to the endpoint URL" in message
