@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -93,6 +94,26 @@ class AwsContext:
         return self.runtime.cache.get(
             key, lambda: self._send(mode, service, operation, region, params), label=label
         )
+
+    def warm(self, service: str, operation: str,
+             requests: Iterable[tuple[str | None, dict[str, Any]]], *,
+             mode: str = "call") -> None:
+        """Make many independent reads concurrently, so that the ``read`` calls that follow
+        find their answers in the cache. ``requests`` are ``(region or None, params)``.
+
+        Errors are cached like answers and raised by the ``read`` that asks for them.
+        """
+        operation = xform_name(operation)
+        futures = [self.runtime.pool.submit(self._warm_one, mode, service, operation, region,
+                                            params)
+                   for region, params in requests]
+        for future in futures:
+            future.result()
+
+    def _warm_one(self, mode: str, service: str, operation: str, region: str | None,
+                  params: dict[str, Any]) -> None:
+        with contextlib.suppress(AwsApiError):
+            self.fetch(mode, service, operation, region, params)
 
     def call(self, service: str, operation: str, **params: Any) -> Any:
         """One unmemoized read (for polling a job); failures raise ``AwsApiError``."""

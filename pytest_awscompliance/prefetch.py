@@ -9,6 +9,7 @@ so each read is still made once; the tests that follow find them there.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -53,7 +54,7 @@ class Prefetcher:
         if running is None:
             return
         resource = running.resource
-        bound = {k: attr for k, v in params.items() for attr in ("name", "arn")
+        bound = {k: attr for k, v in params.items() for attr in bindable_fields(resource)
                  if isinstance(v, str) and v == getattr(resource, attr)}
         if not bound:
             return
@@ -76,6 +77,17 @@ class Prefetcher:
             context = self.runtime.context(other.account_id, other.region)
             self.pool.submit(_quietly, context, mode, service, operation, other_region,
                              other_params)
+
+
+UNBOUND_FIELDS = frozenset({"account_id", "region", "home_region"})
+
+
+def bindable_fields(resource: Resource) -> list[str]:
+    """The resource's own string fields a read may name it by: name, ARN, and others such
+    as a trail's S3 bucket (not its account or region, which many resources share)."""
+    return [f.name for f in dataclasses.fields(resource)
+            if f.name not in UNBOUND_FIELDS and isinstance(getattr(resource, f.name), str)
+            and len(getattr(resource, f.name)) >= 3]
 
 
 def _quietly(context: AwsContext, mode: str, service: str, operation: str,

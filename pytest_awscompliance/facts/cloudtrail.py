@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.errors import AwsApiError
 from pytest_awscompliance.inventory.cloudtrail import all_trails
 from pytest_awscompliance.inventory.s3 import listed_bucket
 from pytest_awscompliance.resources import Bucket
@@ -153,13 +154,26 @@ def qualifying_trails(aws: AwsContext) -> tuple[list[dict[str, Any]], dict[str, 
     """Multi-Region trails logging all management events, and why each other one is not."""
     good: list[dict[str, Any]] = []
     gaps: dict[str, str] = {}
-    for trail in multi_region_trails(aws):
+    trails = multi_region_trails(aws)
+    aws.warm("cloudtrail", "get_trail_status",
+             [(trail_home(t), {"Name": t["TrailARN"]}) for t in trails])
+    aws.warm("cloudtrail", "get_event_selectors",
+             [(trail_home(t), {"TrailName": t["TrailARN"]}) for t in trails
+              if _is_logging(aws, t)])
+    for trail in trails:
         gap = trail_gap(aws, trail)
         if gap is None:
             good.append(trail)
         else:
             gaps[trail["Name"]] = gap
     return good, gaps
+
+
+def _is_logging(aws: AwsContext, trail: dict[str, Any]) -> bool:
+    try:
+        return bool(trail_status(aws, trail).get("IsLogging"))
+    except AwsApiError:
+        return True  # let trail_gap raise it where the control reads it
 
 
 def logging_multi_region_trails(aws: AwsContext) -> list[dict[str, Any]]:
