@@ -11,12 +11,12 @@ them like any other request.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 
 EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 
-GAP_JOB_ID = "00000000-0000-4000-8000-000000000000"  # 36 characters, like AWS job ids
 Answer = tuple[int, dict[str, str], bytes]
 
 KNOWN_GAPS = frozenset({
@@ -37,10 +37,11 @@ def _query(operation: str, inner: str) -> bytes:
             f"</ResponseMetadata></{operation}Response>").encode()
 
 
-def _special(operation: str) -> bytes | None:
+def _special(operation: str, body: bytes) -> bytes | None:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if operation == "iam:GenerateServiceLastAccessedDetails":
-        return _query("GenerateServiceLastAccessedDetails", f"<JobId>{GAP_JOB_ID}</JobId>")
+        job = uuid.uuid5(uuid.NAMESPACE_URL, body.decode("utf-8", "replace"))  # one per Arn
+        return _query("GenerateServiceLastAccessedDetails", f"<JobId>{job}</JobId>")
     if operation == "iam:GetServiceLastAccessedDetails":
         return _query("GetServiceLastAccessedDetails",
                       "<JobStatus>COMPLETED</JobStatus><JobType>SERVICE_LEVEL</JobType>"
@@ -50,10 +51,10 @@ def _special(operation: str) -> bytes | None:
     return None
 
 
-def empty_answer(operation: str, headers: dict[str, str]) -> Answer:
+def empty_answer(operation: str, headers: dict[str, str], body: bytes = b"") -> Answer:
     """An empty success for ``operation`` in the wire shape its protocol expects."""
     service, _, name = operation.partition(":")
-    special = _special(operation)
+    special = _special(operation, body)
     if special is not None:
         return 200, {"Content-Type": "text/xml"}, special
     if "x-amz-target" in headers:

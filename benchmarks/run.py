@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -47,6 +48,8 @@ class RunResult:
     name: str
     workers: int
     wall_s: float
+    cpu_s: float
+    moto_cpu_s: float
     exit_code: int | None
     timed_out: bool
     requests: int
@@ -56,6 +59,8 @@ class RunResult:
     top_operations: list[tuple[str, int]]
     slowest_operations: list[tuple[str, float, int]]  # (operation, seconds, requests)
     answer_seconds: float  # sum of all answer times at the proxy
+    response_mb: float
+    largest_responses: list[tuple[str, float, int]]  # (operation, MB, requests)
     repeated_reads: int
     repeated_without_sts: int
     repeated_by_operation: list[tuple[str, int]]
@@ -103,6 +108,8 @@ def scan_env(proxy: CountingProxy, home: Path) -> dict[str, str]:
 
 @dataclass
 class Measured:
+    """What one measured process (tree) did."""
+
     wall_s: float
     exit_code: int | None
     timed_out: bool
@@ -110,12 +117,29 @@ class Measured:
     tree_peak_mb: float
     process_peak_mb: float
     worker_peak_mb: float
+    cpu_s: float = 0.0  # user + system time of the measured process tree
+    moto_cpu_s: float = 0.0  # user + system time moto spent meanwhile
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu(pid: int) -> float:
+    """User + system seconds of a live process (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(cmd: list[str], *, env: dict[str, str], cwd: Path, log: Path, proxy: CountingProxy,
-            timeout: float) -> Measured:
-    """Run ``cmd`` once, bounded by ``timeout``; count its traffic and memory."""
+            timeout: float, moto_pid: int = 0) -> Measured:
+    """Run ``cmd`` once, bounded by ``timeout``; count its traffic, memory and CPU."""
     proxy.reset()
+    cpu_before, moto_before = _children_cpu(), process_cpu(moto_pid)
     start = time.monotonic()
     timed_out = False
     with log.open("wb") as out:
@@ -128,6 +152,10 @@ def measure(cmd: list[str], *, env: dict[str, str], cwd: Path, log: Path, proxy:
             timed_out = True
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        except BaseException:  # interrupted: take the run's process group down with us
+            os.killpg(process.pid, signal.SIGKILL)
+            monitor.stop()
+            raise
     wall = time.monotonic() - start
     memory = monitor.stop()
     traffic = proxy.reset()
@@ -135,7 +163,8 @@ def measure(cmd: list[str], *, env: dict[str, str], cwd: Path, log: Path, proxy:
     workers = [mb for pid, mb in memory.process_peak_mb.items() if pid != root]
     return Measured(wall, None if timed_out else process.returncode, timed_out, traffic,
                     memory.tree_peak_mb, max(memory.process_peak_mb.values(), default=0.0),
-                    max(workers) if workers else memory.peak_of(root))
+                    max(workers) if workers else memory.peak_of(root),
+                    _children_cpu() - cpu_before, process_cpu(moto_pid) - moto_before)
 
 
 def junit_counts(path: Path) -> tuple[int, int, int, int, list[tuple[str, int]]]:
@@ -171,7 +200,7 @@ def warm_up(env: dict[str, str], cwd: Path, out: Path) -> None:
 
 
 def run_scanner(workers: int, shape: Shape, proxy: CountingProxy, out: Path, env: dict[str, str],
-                cwd: Path, timeout: float, extra: list[str]) -> RunResult:
+                cwd: Path, timeout: float, extra: list[str], moto_pid: int) -> RunResult:
     name = f"pytest -n {workers}"
     junit = out / f"junit-n{workers}.xml"
     cmd = [sys.executable, "-m", "pytest", "--pyargs", "compliance_tests",
@@ -183,7 +212,7 @@ def run_scanner(workers: int, shape: Shape, proxy: CountingProxy, out: Path, env
         cmd += ["--aws-region", region]
     cmd += extra
     measured = measure(cmd, env=env, cwd=cwd, log=out / f"pytest-n{workers}.log", proxy=proxy,
-                       timeout=timeout)
+                       timeout=timeout, moto_pid=moto_pid)
     failed, passed, errors, skipped, messages = junit_counts(junit)
     return _result(name, workers, measured, failed, passed, errors, skipped, messages)
 
@@ -194,7 +223,8 @@ def _result(name: str, workers: int, m: Measured, failed: int, passed: int, erro
     repeated = traffic.duplicates()
     without_sts = sum(n for op, n in traffic.requests.items() if op not in STS_OPERATIONS)
     return RunResult(
-        name=name, workers=workers, wall_s=m.wall_s, exit_code=m.exit_code,
+        name=name, workers=workers, wall_s=m.wall_s, cpu_s=m.cpu_s, moto_cpu_s=m.moto_cpu_s,
+        exit_code=m.exit_code,
         timed_out=m.timed_out, requests=traffic.total, requests_without_sts=without_sts,
         throttled=sum(traffic.throttled.values()),
         gap_answers=traffic.gaps.most_common(),
@@ -202,6 +232,9 @@ def _result(name: str, workers: int, m: Measured, failed: int, passed: int, erro
         slowest_operations=[(op, round(sec, 2), traffic.requests[op])
                             for op, sec in traffic.seconds.most_common(6)],
         answer_seconds=sum(traffic.seconds.values()),
+        response_mb=sum(traffic.response_bytes.values()) / 2**20,
+        largest_responses=[(op, round(size / 2**20, 1), traffic.requests[op])
+                           for op, size in traffic.response_bytes.most_common(4)],
         repeated_reads=sum(repeated.values()),
         repeated_without_sts=sum(n for op, n in repeated.items() if op not in STS_OPERATIONS),
         repeated_by_operation=repeated.most_common(8),
@@ -213,7 +246,7 @@ def _result(name: str, workers: int, m: Measured, failed: int, passed: int, erro
 
 
 def run_prowler(shape: Shape, proxy: CountingProxy, out: Path, env: dict[str, str], cwd: Path,
-                timeout: float) -> tuple[RunResult | None, str]:
+                timeout: float, moto_pid: int) -> tuple[RunResult | None, str]:
     """Prowler over every account in turn; (figures, note) or (None, why it did not run)."""
     if not prowler.PROWLER.exists():
         return None, (f"Prowler is not installed at {prowler.PROWLER} (see prowler.py for the "
@@ -228,12 +261,15 @@ def run_prowler(shape: Shape, proxy: CountingProxy, out: Path, env: dict[str, st
     (out / "prowler-checks.txt").write_text("\n".join(checks) + "\n")
     walls, traffic, failed, total, trees, peaks, codes = 0.0, Traffic(), 0, 0, [], [], []
     timed_out = False
+    cpu = moto_cpu = 0.0
     for account in shape.account_ids():
         target = out / f"prowler-{account}"
         cmd = prowler.command(account, ROLE_NAME, shape.region_names(), checks, target)
         m = measure(cmd, env=env, cwd=cwd, log=out / f"prowler-{account}.log", proxy=proxy,
-                    timeout=timeout)
+                    timeout=timeout, moto_pid=moto_pid)
         walls += m.wall_s
+        cpu += m.cpu_s
+        moto_cpu += m.moto_cpu_s
         timed_out |= m.timed_out
         codes.append(m.exit_code)
         _merge(traffic, m.traffic)
@@ -242,7 +278,8 @@ def run_prowler(shape: Shape, proxy: CountingProxy, out: Path, env: dict[str, st
         f, t = prowler.count_failures(target)
         failed, total = failed + f, total + t
     exit_code = next((c for c in codes if c not in (0,)), 0)
-    merged = Measured(walls, exit_code, timed_out, traffic, max(trees), max(peaks), max(peaks))
+    merged = Measured(walls, exit_code, timed_out, traffic, max(trees), max(peaks), max(peaks),
+                      cpu, moto_cpu)
     result = _result(f"prowler ({shape.accounts} runs)", 0, merged, failed, total - failed, 0,
                      0, [])
     return result, note
@@ -254,6 +291,7 @@ def _merge(into: Traffic, part: Traffic) -> None:
     into.gaps.update(part.gaps)
     into.statuses.update(part.statuses)
     into.seconds.update(part.seconds)
+    into.response_bytes.update(part.response_bytes)
     into.answered.update(part.answered)
     into.digest_operation.update(part.digest_operation)
     into.by_account.update(part.by_account)
@@ -282,11 +320,14 @@ def table(results: list[RunResult], shape: Shape) -> str:
 def report_run(r: RunResult, latency_s: float) -> None:
     state = "TIMED OUT" if r.timed_out else f"exit {r.exit_code}"
     print(f"\n== {r.name}: {r.wall_s:.1f} s ({state})")
+    print(f"   CPU: scanner {r.cpu_s:.1f} s, moto meanwhile {r.moto_cpu_s:.1f} s")
     print(f"   requests {r.requests} ({r.requests_without_sts} without sts), throttled "
           f"{r.throttled}, in flight peak {r.peak_in_flight} / mean {r.mean_in_flight:.1f}")
     print("   top operations: " + ", ".join(f"{op} {n}" for op, n in r.top_operations))
     print(f"   time answering (sum over requests) {r.answer_seconds:.1f} s; slowest: "
           + ", ".join(f"{op} {sec:.1f} s/{n}" for op, sec, n in r.slowest_operations))
+    print(f"   response bytes {r.response_mb:.1f} MB; largest: "
+          + ", ".join(f"{op} {mb:.1f} MB/{n}" for op, mb, n in r.largest_responses))
     if r.gap_answers:
         print("   answered by the proxy for moto (gaps.py): "
               + ", ".join(f"{op} {n}" for op, n in r.gap_answers))
@@ -392,12 +433,13 @@ def main(argv: list[str] | None = None) -> int:
             warm_up(env, cwd, out)
             for workers in [int(w) for w in args.workers.split(",") if w.strip()]:
                 result = run_scanner(workers, shape, proxy, out, env, cwd, args.timeout,
-                                     args.pytest_args.split())
+                                     args.pytest_args.split(), server.process.pid)
                 results.append(result)
                 report_run(result, latency_s)
             ours = list(results)
             if args.prowler != "no":
-                theirs, note = run_prowler(shape, proxy, out, env, cwd, args.timeout)
+                theirs, note = run_prowler(shape, proxy, out, env, cwd, args.timeout,
+                                           server.process.pid)
                 notes.append(f"prowler: {note}")
                 print(f"\nprowler: {note}")
                 if theirs is None and args.prowler == "yes":
