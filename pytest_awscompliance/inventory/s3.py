@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.context import GLOBAL, AwsContext
 from pytest_awscompliance.resources import Bucket
 
 
@@ -12,7 +12,10 @@ def bucket_region(aws: AwsContext, name: str, listed: str | None = None) -> str:
     """The bucket's region (``ListBuckets`` gives it; ``GetBucketLocation`` otherwise)."""
     if listed:
         return listed
-    location = aws.read("s3", "get_bucket_location", Bucket=name).get("LocationConstraint")
+    # An account-wide question: asked from the account's home region whatever the context,
+    # so that every control and region shares one answer.
+    location = aws.in_region(GLOBAL).read("s3", "get_bucket_location", Bucket=name)\
+        .get("LocationConstraint")
     return location or "us-east-1"
 
 
