@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pytest_awscompliance.context import GLOBAL
 from pytest_awscompliance.resources import Resource
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ class Prefetcher:
         region_mode = "default" if region is None else (
             "resource" if region == resource.region else "fixed")
         template = (running.control, running.fixture, mode, service, operation,
-                    tuple(sorted(bound.items())), region_mode,
+                    tuple(sorted(bound.items())), region_mode, aws.region == GLOBAL,
+                    aws.region == resource.region,
                     json.dumps(fixed, sort_keys=True, default=str))
         with self._lock:
             if template in self._seen:
@@ -74,9 +76,18 @@ class Prefetcher:
             other_params = {**fixed, **{k: getattr(other, attr) for k, attr in bound.items()}}
             other_region = {"default": None, "resource": other.region, "fixed": region}[
                 region_mode]
-            context = self.runtime.context(other.account_id, other.region)
+            context = self.runtime.context(other.account_id,
+                                           _same_kind_of_region(aws.region, resource, other))
             self.pool.submit(_quietly, context, mode, service, operation, other_region,
                              other_params)
+
+
+def _same_kind_of_region(original: str, resource: Resource, other: Resource) -> str:
+    """The context region for ``other``'s read: account-wide if the original was, the
+    other resource's region if the original used its resource's, else the same region."""
+    if original == GLOBAL:
+        return GLOBAL
+    return other.region if original == resource.region else original
 
 
 UNBOUND_FIELDS = frozenset({"account_id", "region", "home_region"})
