@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import threading
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -70,8 +69,6 @@ class ReadCache:
         self._memory: dict[str, dict[str, Any]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        self.calls: Counter[str] = Counter()
-        """Reads this process had to fetch (cache misses), by ``service:Operation``."""
 
     def _lock_for(self, key: str) -> threading.Lock:
         with self._guard:
@@ -103,22 +100,20 @@ class ReadCache:
                                       "the snapshot has no answer for this read",
                                       f"{account}/{region}")
         if self.directory is None:
-            return self._fetch(fetch, label)
+            return self._fetch(fetch)
         path = self._path(key)
         if path.exists():
             return json.loads(path.read_text())
         with FileLock(str(path) + ".lock"):
             if path.exists():
                 return json.loads(path.read_text())
-            entry = self._fetch(fetch, label)
+            entry = self._fetch(fetch)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"key": key, **entry}))
             os.replace(tmp, path)
             return entry
 
-    def _fetch(self, fetch: Callable[[], Any], label: str) -> dict[str, Any]:
-        with self._guard:
-            self.calls[label] += 1
+    def _fetch(self, fetch: Callable[[], Any]) -> dict[str, Any]:
         try:
             return {"ok": encode(fetch())}
         except AwsApiError as exc:
