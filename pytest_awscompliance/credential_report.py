@@ -12,8 +12,10 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.errors import AwsApiError
 from pytest_awscompliance.jobs import call, once, wait_for
 
 ROOT = "<root_account>"
@@ -119,17 +121,32 @@ def parse(content: str) -> tuple[CredentialRow, ...]:
     return tuple(_row({k.strip(): v for k, v in raw.items() if k}) for raw in reader)
 
 
+NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent"})
+"""``GetCredentialReport`` codes that mean "being generated, ask again" right after a
+``GenerateCredentialReport`` (``ReportExpired`` and access errors are real errors)."""
+
+
 def fetch(aws: AwsContext) -> str:
-    """The report's CSV text for ``aws``'s account, generated (bounded wait) once per run."""
+    """The report's CSV text for ``aws``'s account, generated (bounded wait) once per run.
+
+    One ``GenerateCredentialReport`` (it answers COMPLETE at once if a report younger than
+    four hours exists), then ``GetCredentialReport`` until the report is ready: an unchanged
+    request is repeated only while AWS says the report is still in progress.
+    """
 
     def generate_and_read() -> str:
-        def complete() -> str | None:
-            state = call(aws, "iam", "generate_credential_report").get("State")
-            return state if state == "COMPLETE" else None
+        call(aws, "iam", "generate_credential_report")
 
-        wait_for(complete, aws=aws, service="iam", operation="GenerateCredentialReport",
-                 what="the IAM credential report")
-        content = call(aws, "iam", "get_credential_report").get("Content", b"")
+        def ready() -> Any | None:
+            try:
+                return call(aws, "iam", "get_credential_report").get("Content", b"")
+            except AwsApiError as exc:
+                if exc.code in NOT_READY:
+                    return None
+                raise
+
+        content = wait_for(ready, aws=aws, service="iam", operation="GetCredentialReport",
+                           what="the IAM credential report")
         return content.decode("utf-8") if isinstance(content, bytes | bytearray) else content
 
     return once(aws, "iam", "credential-report", generate_and_read)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -16,7 +17,12 @@ from pytest_awscompliance.severity import at_least
 
 @dataclass(frozen=True)
 class ItemInfo:
-    """The control an item runs and what it looks at. Plain strings: safe across xdist."""
+    """The control an item runs and what it looks at. Plain strings: safe across xdist.
+
+    Every collected test has one, so it stays small: the control is shared by all of its
+    tests, the account and region strings are interned, and the JUnit properties are built
+    only while the test runs (``properties``).
+    """
 
     control: ControlMeta
     account: str
@@ -64,18 +70,34 @@ def resource_label(fixture: str | None, key: str, runtime: Runtime | None) -> st
     return "/".join(key.split("/")[:2])
 
 
-def describe_item(item: pytest.Item, runtime: Runtime | None) -> ItemInfo | None:
-    """Attach ``ItemInfo``, JUnit properties and a keyword ``severity(level=...)`` marker."""
+class ControlTable:
+    """One shared ``ControlMeta`` per distinct control, however many tests run it."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[object, ...], ControlMeta] = {}
+
+    def shared(self, control: ControlMeta) -> ControlMeta:
+        key = (control.id, control.title, control.severity,
+               tuple(sorted(control.frameworks.items())), control.remediation)
+        return self._known.setdefault(key, control)
+
+
+def describe_item(item: pytest.Item, runtime: Runtime | None,
+                  controls: ControlTable | None = None) -> ItemInfo | None:
+    """Attach ``ItemInfo`` and, when ``-m`` is used, a keyword ``severity(level=...)``
+    marker (so that ``-m "severity(level='high')"`` also selects positional levels)."""
     fixture, key = _param_key(item)
     if key is None or item.get_closest_marker(NO_RESOURCES_MARK):
         return None
     control = read_control(item)
+    if controls is not None:
+        control = controls.shared(control)
     account, region = split_target(key)
-    info = ItemInfo(control, account, region, resource_label(fixture, key, runtime))
+    info = ItemInfo(control, sys.intern(account), sys.intern(region),
+                    sys.intern(resource_label(fixture, key, runtime)))
     item.stash[ITEM_INFO] = info
-    item.user_properties.extend(info.properties())
-    # A keyword form of the level, so that -m "severity(level='high')" selects positional ones.
-    item.add_marker(pytest.mark.severity(level=control.severity))
+    if item.config.getoption("markexpr", ""):
+        item.add_marker(pytest.mark.severity(level=control.severity))
     return info
 
 

@@ -37,7 +37,7 @@ from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin
     security_group,
     vpc,
 )
-from pytest_awscompliance.items import describe_item, item_info, select_items
+from pytest_awscompliance.items import ControlTable, describe_item, item_info, select_items
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
 from pytest_awscompliance.state import SCAN, ScanState, ensure_plan, runtime_or_none, scan_of
 from pytest_awscompliance.targets import Plan
@@ -71,6 +71,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if state.settings.snapshot:
         load_snapshot(state)
     if _is_worker(config):
+        terminal = config.pluginmanager.getplugin("terminalreporter")
+        if terminal is not None:
+            config.pluginmanager.register(WorkerForgetsReports(terminal.stats),
+                                          "awscompliance-worker-reports")
         shared = config.workerinput.get(WORKER_KEY) or {}  # type: ignore[attr-defined]
         if shared.get("plan"):
             state.plan = Plan.from_dict(shared["plan"])
@@ -151,6 +155,22 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(state.cache_dir, ignore_errors=True)
 
 
+class WorkerForgetsReports:
+    """An xdist worker sends every report to the controller, which keeps them for the
+    summary and the reports. The worker's own terminal reporter, whose output nobody reads,
+    would keep a second copy of all of them (about 2 KB per test): it forgets each one."""
+
+    def __init__(self, stats: dict[str, list[Any]]):
+        self.stats = stats
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for reports in self.stats.values():
+            if reports and reports[-1] is report:
+                reports.pop()
+                return
+
+
 class XdistHooks:
     """Hands the plan and the shared read cache to every worker; schedules by target."""
 
@@ -195,8 +215,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in aws_items:
             item.stash[TARGET_ERROR] = state.error
         return
+    controls = ControlTable()
     for item in aws_items:
-        describe_item(item, state.runtime)
+        describe_item(item, state.runtime, controls)
     keep, drop = select_items(items, state.settings)
     if drop:
         config.hook.pytest_deselected(items=drop)
@@ -211,6 +232,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     error = item.stash.get(TARGET_ERROR, None)
     if error is not None:
         raise AwsApiError("sts", "GetCallerIdentity", "TargetError", error)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """The control's JUnit properties exist while its test runs: every report of the test
+    carries them, and 26,000 collected tests don't each keep eight of them in memory."""
+    info = item_info(item)
+    if info is not None:
+        item.user_properties.extend(info.properties())
+    try:
+        return (yield)
+    finally:
+        if info is not None:
+            item.user_properties.clear()
 
 
 @pytest.hookimpl(wrapper=True)

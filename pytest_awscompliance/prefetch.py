@@ -1,9 +1,12 @@
 """Speculative prefetch: when a per-resource control reads something about its resource, read
-the same thing for the control's other resources concurrently.
+the same thing for the control's other resources in that account, concurrently.
 
-Controls stay plain sequential code; the first test of a control shows which reads depend
-on the resource (a parameter equal to its name or ARN), and the plugin sends those reads
-for the remaining resources on a bounded thread pool. Answers land in the run's read cache,
+Controls stay plain sequential code; the first test of a control in an account shows which
+reads depend on the resource (a parameter equal to its name or ARN), and the plugin sends
+those reads for the account's remaining resources on a bounded thread pool. Per account,
+because a read one account's tests make may never be made in another (a branch they don't
+take), and because xdist hands whole accounts to workers: a worker prefetches for the
+accounts it runs, and -n 0 and -n N send the same requests. Answers land in the run's read cache,
 so each read is still made once; the tests that follow find them there.
 """
 
@@ -65,13 +68,13 @@ class Prefetcher:
         template = (running.control, running.fixture, mode, service, operation,
                     tuple(sorted(bound.items())), region_mode, aws.region == GLOBAL,
                     aws.region == resource.region,
-                    json.dumps(fixed, sort_keys=True, default=str))
+                    json.dumps(fixed, sort_keys=True, default=str), resource.account_id)
         with self._lock:
             if template in self._seen:
                 return
             self._seen.add(template)
         for other in self.runtime.known_resources(running.fixture):
-            if other.id == resource.id:
+            if other.id == resource.id or other.account_id != resource.account_id:
                 continue
             other_params = {**fixed, **{k: getattr(other, attr) for k, attr in bound.items()}}
             other_region = {"default": None, "resource": other.region, "fixed": region}[

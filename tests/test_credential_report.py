@@ -1,10 +1,17 @@
-"""The credential report parser and the credential rules built on it (pure, no AWS)."""
+"""The credential report: how it is fetched, its parser and the rules built on it (no AWS)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
 
-from pytest_awscompliance.credential_report import ROOT, parse
+import pytest
+
+from pytest_awscompliance import jobs
+from pytest_awscompliance.cache import ReadCache
+from pytest_awscompliance.credential_report import ROOT, fetch, parse
+from pytest_awscompliance.errors import AwsApiError
 from pytest_awscompliance.facts.iam import (
     age_days,
     old_access_keys,
@@ -94,3 +101,48 @@ def test_fields_constant_matches_aws_header() -> None:
     from pytest_awscompliance.credential_report import FIELDS
 
     assert ",".join(FIELDS) == HEADER
+
+
+class ScriptedIam:
+    """Just enough of an ``AwsContext`` for ``credential_report.fetch``: scripted answers."""
+
+    account_id = "111111111111"
+    label = "111111111111/global"
+
+    def __init__(self, **answers: list[Any]):
+        self.answers = answers
+        self.calls: list[str] = []
+        self.runtime = SimpleNamespace(cache=ReadCache())
+
+    def call(self, service: str, operation: str, **params: Any) -> Any:
+        self.calls.append(operation)
+        answer = self.answers[operation].pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def _not_ready(code: str) -> AwsApiError:
+    return AwsApiError("iam", "GetCredentialReport", code, "not yet", "111111111111/global")
+
+
+def test_report_is_generated_once_then_read_until_ready(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "POLL_INTERVAL", 0.001)
+    aws = ScriptedIam(generate_credential_report=[{"State": "STARTED"}],
+                      get_credential_report=[_not_ready("ReportInProgress"),
+                                             {"Content": b"user,arn\nalice,arn:x\n"}])
+    assert fetch(aws) == "user,arn\nalice,arn:x\n"  # type: ignore[arg-type]
+    # No repeated GenerateCredentialReport: only the read is asked again, while in progress.
+    assert aws.calls == ["generate_credential_report", "get_credential_report",
+                         "get_credential_report"]
+    assert fetch(aws) == "user,arn\nalice,arn:x\n"  # type: ignore[arg-type]
+    assert len(aws.calls) == 3  # once per run
+
+
+def test_a_report_error_other_than_in_progress_is_an_error() -> None:
+    aws = ScriptedIam(generate_credential_report=[{"State": "COMPLETE"}],
+                      get_credential_report=[_not_ready("ReportExpired")])
+    with pytest.raises(AwsApiError) as caught:
+        fetch(aws)  # type: ignore[arg-type]
+    assert caught.value.code == "ReportExpired"
+    assert aws.calls == ["generate_credential_report", "get_credential_report"]
