@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import boto3
 from botocore.config import Config
 
-from pytest_awscompliance.sessions import AccountAccess, session_for
+from pytest_awscompliance.sessions import AccountAccess, Credentials, session_for
 
 GLOBAL_SERVICES: frozenset[str] = frozenset({"iam", "organizations", "account", "sts"})
 """Services with one endpoint per partition: always called in the account's home region."""
@@ -45,9 +45,10 @@ class AccountClients:
     """The session and the cached clients of one account. Thread-safe."""
 
     def __init__(self, access: AccountAccess, session: boto3.Session | None = None,
-                 counter: RequestCounter | None = None):
+                 counter: RequestCounter | None = None, initial: Credentials | None = None):
         self.access = access
         self._counter = counter
+        self._initial = initial
         self._session = session
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
@@ -56,7 +57,8 @@ class AccountClients:
     def session(self) -> boto3.Session:
         with self._lock:
             if self._session is None:
-                self._session = session_for(self.access)
+                self._session = session_for(self.access, self._initial, self._counter)
+                self._initial = None
             return self._session
 
     def client(self, service: str, region: str) -> Any:
@@ -98,15 +100,17 @@ class RequestCounter:
 class ClientPool:
     """All accounts' clients for this process."""
 
-    def __init__(self) -> None:
+    def __init__(self, credentials: dict[str, Credentials] | None = None) -> None:
         self._accounts: dict[str, AccountClients] = {}
         self._lock = threading.Lock()
         self.requests = RequestCounter()
+        self._credentials = credentials or {}
+        """Roles the xdist controller already assumed, by account id."""
 
     def add(self, access: AccountAccess, session: boto3.Session | None = None) -> None:
         with self._lock:
-            self._accounts.setdefault(access.account_id,
-                                      AccountClients(access, session, self.requests))
+            self._accounts.setdefault(access.account_id, AccountClients(
+                access, session, self.requests, self._credentials.get(access.account_id)))
 
     def account(self, account_id: str) -> AccountClients:
         return self._accounts[account_id]

@@ -20,6 +20,7 @@ from pytest_awscompliance import (
     snapshot,
 )
 from pytest_awscompliance.cache import ReadCache
+from pytest_awscompliance.clients import RequestCounter
 from pytest_awscompliance.errors import AwsApiError
 from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin fixtures
     aws,
@@ -39,6 +40,7 @@ from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin
 )
 from pytest_awscompliance.items import ControlTable, describe_item, item_info, select_items
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
+from pytest_awscompliance.sessions import Credentials, assume_roles
 from pytest_awscompliance.state import SCAN, ScanState, ensure_plan, runtime_or_none, scan_of
 from pytest_awscompliance.targets import Plan
 from pytest_awscompliance.waivers.plugin import WaiverPlugin
@@ -80,6 +82,7 @@ def pytest_configure(config: pytest.Config) -> None:
             state.plan = Plan.from_dict(shared["plan"])
         if shared.get("cache_dir"):
             state.cache_dir = Path(shared["cache_dir"])
+        state.credentials = shared.get("credentials") or {}
         return
     if _uses_xdist(config):
         state.cache_dir = Path(tempfile.mkdtemp(prefix="awscompliance-"))
@@ -193,7 +196,20 @@ class XdistHooks:
         node.workerinput[WORKER_KEY] = {
             "plan": state.plan.to_dict() if state.plan else None,
             "cache_dir": str(state.cache_dir) if state.cache_dir else None,
+            "credentials": self._credentials(state),
         }
+
+    @staticmethod
+    def _credentials(state: ScanState) -> dict[str, Credentials]:
+        """Each role assumed once for all workers (else once per worker and account)."""
+        if state.plan is None or state.settings.snapshot:
+            return {}
+        if "assumed" not in state.extras:
+            counter = RequestCounter()
+            state.credentials = assume_roles(state.plan.accounts, on_request=counter)
+            state.requests.update(counter.sent)
+            state.extras["assumed"] = True
+        return state.credentials
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

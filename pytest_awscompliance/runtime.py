@@ -14,6 +14,7 @@ from pytest_awscompliance.inventory import RESOURCE_TYPES
 from pytest_awscompliance.options import Settings
 from pytest_awscompliance.prefetch import MAX_IN_FLIGHT, Prefetcher
 from pytest_awscompliance.resources import Resource
+from pytest_awscompliance.sessions import Credentials
 from pytest_awscompliance.targets import Plan, Target
 
 NO_RESOURCES = "<none>"
@@ -32,11 +33,13 @@ class OfflineClients(ClientPool):
 class Runtime:
     """Everything a control needs that outlives one test, built once per process."""
 
-    def __init__(self, settings: Settings, plan: Plan, cache: ReadCache):
+    def __init__(self, settings: Settings, plan: Plan, cache: ReadCache,
+                 credentials: dict[str, Credentials] | None = None):
         self.settings = settings
         self.plan = plan
         self.cache = cache
-        self.clients: ClientPool = OfflineClients() if cache.offline else ClientPool()
+        self.clients: ClientPool = (OfflineClients() if cache.offline
+                                    else ClientPool(credentials))
         for access in plan.accounts:
             self.clients.add(access)
         self._homes = {a.account_id: a.home_region for a in plan.accounts}

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import boto3
 import botocore.session
-from botocore.credentials import DeferredRefreshableCredentials
+from botocore.credentials import DeferredRefreshableCredentials, RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 from botocore.loaders import create_loader
 
@@ -78,43 +80,104 @@ def base_session(profile: str | None = None, *, demo: bool = False,
     return session
 
 
-def assumed_session(base: boto3.Session, role_arn: str, *, external_id: str | None,
-                    region: str, endpoint_url: str | None = None) -> boto3.Session:
-    """A guarded session whose credentials come from ``sts:AssumeRole`` and refresh."""
-    sts = base.client("sts", region_name=region, endpoint_url=endpoint_url)
+Credentials = dict[str, str]
+"""Temporary credentials as botocore's refreshable credentials take them: ``access_key``,
+``secret_key``, ``token``, ``expiry_time`` (ISO 8601)."""
 
-    def refresh() -> dict[str, str]:
-        params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
-        if external_id:
-            params["ExternalId"] = external_id
-        try:
-            creds = sts.assume_role(**params)["Credentials"]
-        except (ClientError, BotoCoreError) as exc:
-            raise TargetError(f"cannot assume {role_arn}: {_reason(exc)}") from None
-        return {
-            "access_key": creds["AccessKeyId"],
-            "secret_key": creds["SecretAccessKey"],
-            "token": creds["SessionToken"],
-            "expiry_time": creds["Expiration"].isoformat(),
-        }
+
+def assume(sts: Any, role_arn: str, external_id: str | None) -> Credentials:
+    """One ``sts:AssumeRole``; failures raise ``TargetError`` naming the role."""
+    params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
+    if external_id:
+        params["ExternalId"] = external_id
+    try:
+        creds = sts.assume_role(**params)["Credentials"]
+    except (ClientError, BotoCoreError) as exc:
+        raise TargetError(f"cannot assume {role_arn}: {_reason(exc)}") from None
+    return {
+        "access_key": creds["AccessKeyId"],
+        "secret_key": creds["SecretAccessKey"],
+        "token": creds["SessionToken"],
+        "expiry_time": creds["Expiration"].isoformat(),
+    }
+
+
+RequestHook = Callable[..., None]
+"""A botocore ``before-send`` handler, such as the scan's request counter."""
+
+
+def _sts(base: boto3.Session, region: str, endpoint_url: str | None,
+         on_request: RequestHook | None) -> Any:
+    sts = base.client("sts", region_name=region, endpoint_url=endpoint_url)
+    if on_request is not None:
+        sts.meta.events.register("before-send", on_request)
+    return sts
+
+
+def assumed_session(base: boto3.Session, role_arn: str, *, external_id: str | None,
+                    region: str, endpoint_url: str | None = None,
+                    initial: Credentials | None = None,
+                    on_request: RequestHook | None = None) -> boto3.Session:
+    """A guarded session whose credentials come from ``sts:AssumeRole`` and refresh.
+
+    ``initial``: credentials already assumed for this role (by the xdist controller), used
+    until they near expiry; without them the role is assumed on first use.
+    """
+    sts = _sts(base, region, endpoint_url, on_request)
+
+    def refresh() -> Credentials:
+        return assume(sts, role_arn, external_id)
 
     core = core_session()
-    core._credentials = DeferredRefreshableCredentials(
-        refresh_using=refresh, method="assume-role"
-    )
+    if initial is not None:
+        core._credentials = RefreshableCredentials.create_from_metadata(
+            metadata=initial, refresh_using=refresh, method="assume-role")
+    else:
+        core._credentials = DeferredRefreshableCredentials(
+            refresh_using=refresh, method="assume-role")
     session = boto3.Session(botocore_session=core, region_name=region)
     readonly.install(session.events)
     return session
 
 
-def session_for(access: AccountAccess) -> boto3.Session:
-    """Build the guarded session that reaches ``access.account_id``."""
+def _base_for(access: AccountAccess) -> boto3.Session:
     demo = access.endpoint_url is not None and access.profile is None
-    base = base_session(access.profile, demo=demo, region=access.home_region)
+    return base_session(access.profile, demo=demo, region=access.home_region)
+
+
+def session_for(access: AccountAccess, initial: Credentials | None = None,
+                on_request: RequestHook | None = None) -> boto3.Session:
+    """Build the guarded session that reaches ``access.account_id``."""
+    base = _base_for(access)
     if access.role_arn:
         return assumed_session(base, access.role_arn, external_id=access.external_id,
-                               region=access.home_region, endpoint_url=access.endpoint_url)
+                               region=access.home_region, endpoint_url=access.endpoint_url,
+                               initial=initial, on_request=on_request)
     return base
+
+
+def assume_roles(accounts: list[AccountAccess], *, threads: int = 16,
+                 on_request: RequestHook | None = None) -> dict[str, Credentials]:
+    """Assume every account's role once, concurrently: the xdist controller hands the
+    credentials to its workers, so a run assumes each role once, not once per worker.
+
+    Returns the credentials by account id; accounts whose role could not be assumed are
+    left out (their workers try again and report the error).
+    """
+
+    roles = [a for a in accounts if a.role_arn]
+
+    def one(access: AccountAccess) -> Credentials | None:
+        sts = _sts(_base_for(access), access.home_region, access.endpoint_url, on_request)
+        try:
+            return assume(sts, access.role_arn or "", access.external_id)
+        except TargetError:
+            return None
+
+    with ThreadPoolExecutor(max_workers=max(1, min(threads, len(roles)))) as pool:
+        answers = list(pool.map(one, roles))
+    found = {a.account_id: c for a, c in zip(roles, answers, strict=True) if c is not None}
+    return found
 
 
 def _reason(exc: Exception) -> str:

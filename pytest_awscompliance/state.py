@@ -13,6 +13,7 @@ from pytest_awscompliance.cache import ReadCache
 from pytest_awscompliance.errors import TargetError
 from pytest_awscompliance.options import Settings
 from pytest_awscompliance.runtime import Runtime
+from pytest_awscompliance.sessions import Credentials
 from pytest_awscompliance.targets import Plan, resolve
 
 
@@ -27,6 +28,9 @@ class ScanState:
     cache_dir: Path | None = None
     offline_entries: dict[str, Any] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    credentials: dict[str, Credentials] = field(default_factory=dict, repr=False)
+    """Assumed-role credentials by account: on the xdist controller, those it assumed for
+    its workers; on a worker, those it was handed (never written to disk or a report)."""
     requests: Counter[str] = field(default_factory=Counter)
     """AWS requests sent, by ``service:Operation``: this process's, plus every worker's."""
 
@@ -62,7 +66,7 @@ def runtime_or_none(config: pytest.Config) -> Runtime | None:
         cache = ReadCache(state.cache_dir, offline=state.offline_entries is not None)
         if state.offline_entries is not None:
             cache.preload(state.offline_entries)
-        state.runtime = Runtime(state.settings, plan, cache)
+        state.runtime = Runtime(state.settings, plan, cache, state.credentials)
     return state.runtime
 
 
