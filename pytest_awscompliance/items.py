@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -48,6 +49,30 @@ def format_frameworks(frameworks: dict[str, str]) -> str:
 
 
 ITEM_INFO = pytest.StashKey[ItemInfo]()
+
+REPEATED_PROPERTIES = frozenset({"control_id", "severity", "account", "region", "title",
+                                 "frameworks", "remediation"})
+
+
+class PropertyTable:
+    """One shared ``(name, value)`` pair per distinct control property.
+
+    The xdist controller receives each report as JSON, so without this every one of a run's
+    reports (three per test) would hold its own copies of the control's title, remediation
+    and so on, and JUnit XML, which keeps every testcase until the end, a fourth.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def shared(self, pairs: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for pair in pairs:
+            name, value = pair
+            if name in REPEATED_PROPERTIES and isinstance(value, str):
+                pair = self._known.setdefault((name, value), (name, value))
+            out.append(pair)
+        return out
 
 
 def _param_key(item: pytest.Item) -> tuple[str | None, str | None]:

@@ -38,7 +38,13 @@ from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin
     security_group,
     vpc,
 )
-from pytest_awscompliance.items import ControlTable, describe_item, item_info, select_items
+from pytest_awscompliance.items import (
+    ControlTable,
+    PropertyTable,
+    describe_item,
+    item_info,
+    select_items,
+)
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
 from pytest_awscompliance.sessions import Credentials, assume_roles
 from pytest_awscompliance.state import SCAN, ScanState, ensure_plan, runtime_or_none, scan_of
@@ -262,6 +268,16 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     finally:
         if info is not None:
             item.user_properties.clear()
+
+
+PROPERTIES = PropertyTable()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Reports (from xdist workers, as JSON) share their controls' property strings."""
+    if report.user_properties:
+        report.user_properties = PROPERTIES.shared(report.user_properties)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_awscompliance.items import ITEM_INFO
+from pytest_awscompliance.items import ITEM_INFO, PropertyTable
 from tests.harness import MotoWorld
 
 CONTROLS = """
@@ -83,3 +83,12 @@ def test_xdist_workers_keep_no_reports(pytester: pytest.Pytester, offline_env: N
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "1")
     result.assert_outcomes(passed=3, failed=3)  # the controller still has every report
     assert (pytester.path / "kept.txt").read_text() == "0"
+
+
+def test_reports_share_their_controls_property_strings() -> None:
+    table = PropertyTable()
+    # As an xdist controller receives them: fresh lists and strings for every report.
+    first = table.shared([["control_id", "".join(["c", "1"])], ["resource", "arn:1"]])
+    second = table.shared([["control_id", "".join(["c", "1"])], ["resource", "arn:2"]])
+    assert first[0] is second[0]
+    assert dict(second) == {"control_id": "c1", "resource": "arn:2"}
