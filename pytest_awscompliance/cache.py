@@ -129,6 +129,14 @@ class ReadCache:
                 found.setdefault(key, data)
         return found
 
+    def forget(self) -> None:
+        """Drop the answers held in memory when they are all on disk too (xdist workers):
+        those still needed are read again, once, when asked."""
+        if self.directory is None or self.offline:
+            return
+        with self._guard:
+            self._memory.clear()
+
     def preload(self, entries: dict[str, dict[str, Any]]) -> None:
         """Seed the cache with recorded answers (snapshot replay)."""
         self._memory.update(entries)

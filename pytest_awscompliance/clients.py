@@ -83,6 +83,11 @@ class AccountClients:
                 self._clients[key] = client
             return client
 
+    def forget_clients(self) -> None:
+        """Drop the clients made so far (the session and its credentials stay)."""
+        with self._lock:
+            self._clients.clear()
+
 
 class RequestCounter:
     """Counts every HTTP request the scan's clients send (pages and retries included)."""
@@ -117,3 +122,7 @@ class ClientPool:
 
     def client(self, account_id: str, service: str, region: str) -> Any:
         return self._accounts[account_id].client(service, region)
+
+    def forget_clients(self) -> None:
+        for account in self._accounts.values():
+            account.forget_clients()

@@ -246,6 +246,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    state = scan_of(session.config)
+    if _is_worker(session.config) and state.runtime is not None and state.cache_dir:
+        state.runtime.after_collection()
+
+
 TARGET_ERROR = pytest.StashKey[str]()
 
 

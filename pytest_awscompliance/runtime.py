@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -67,6 +68,15 @@ class Runtime:
             if hook in clients.CLIENT_HOOKS:
                 clients.CLIENT_HOOKS.remove(hook)
         self._hooks.clear()
+
+    def after_collection(self) -> None:
+        """On an xdist worker: collection discovered every account's resources, but the
+        worker runs only some accounts. Drop the clients and in-memory answers discovery
+        made (the answers are on the run's shared disk cache); what the worker's own
+        tests need is made or read again once."""
+        self.cache.forget()
+        self.clients.forget_clients()
+        gc.collect()  # botocore clients hold reference cycles
 
     def home_region(self, account_id: str) -> str:
         return self._homes[account_id]

@@ -1,14 +1,21 @@
 """What each collected test costs: an organization-wide scan collects tens of thousands.
 
 Collected tests share their control's metadata and carry no JUnit properties until they run;
-an xdist worker does not keep the reports it has already sent to the controller.
+an xdist worker does not keep the reports it has already sent to the controller, nor, after
+collection, the clients and answers of the accounts other workers run.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from pytest_awscompliance.cache import ReadCache
+from pytest_awscompliance.clients import ClientPool
 from pytest_awscompliance.items import ITEM_INFO, PropertyTable
+from pytest_awscompliance.sessions import AccountAccess
 from tests.harness import MotoWorld
 
 CONTROLS = """
@@ -92,3 +99,33 @@ def test_reports_share_their_controls_property_strings() -> None:
     second = table.shared([["control_id", "".join(["c", "1"])], ["resource", "arn:2"]])
     assert first[0] is second[0]
     assert dict(second) == {"control_id": "c1", "resource": "arn:2"}
+
+
+def test_a_worker_forgets_answers_that_are_on_disk(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def fetch() -> dict[str, Any]:
+        calls.append(1)
+        return {"Buckets": [{"Name": "b"}]}
+
+    shared = ReadCache(tmp_path)
+    assert shared.get("k", fetch, label="s3:ListBuckets") == {"Buckets": [{"Name": "b"}]}
+    shared.forget()
+    assert shared.get("k", fetch, label="s3:ListBuckets") == {"Buckets": [{"Name": "b"}]}
+    assert len(calls) == 1  # read again from the run's disk cache, not from AWS
+    alone = ReadCache()  # -n 0: memory is the only copy, so it is kept
+    alone.get("k", fetch, label="s3:ListBuckets")
+    alone.forget()
+    alone.get("k", fetch, label="s3:ListBuckets")
+    assert len(calls) == 2
+
+
+def test_forgotten_clients_are_made_again(moto_env: None) -> None:
+    pool = ClientPool()
+    pool.add(AccountAccess("123456789012", "caller"))
+    first = pool.client("123456789012", "s3", "us-east-1")
+    assert pool.client("123456789012", "s3", "us-east-1") is first
+    pool.forget_clients()
+    again = pool.client("123456789012", "s3", "us-east-1")
+    assert again is not first
+    assert again.list_buckets()["Buckets"] == []
