@@ -126,9 +126,11 @@ class AwsContext:
         try:
             client = self.runtime.clients.client(self.account_id, service, region)
             api = client.meta.method_to_api_mapping.get(operation, api)
-            if mode == "paginate" and client.can_paginate(operation):
-                return client.get_paginator(operation).paginate(**params).build_full_result()
-            return getattr(client, operation)(**params)
+            with self.runtime.in_flight.slot(service):
+                if mode == "paginate" and client.can_paginate(operation):
+                    return client.get_paginator(operation).paginate(
+                        **params).build_full_result()
+                return getattr(client, operation)(**params)
         except ClientError as exc:
             error = exc.response.get("Error", {})
             raise AwsApiError(service, api, str(error.get("Code", "Unknown")),

@@ -11,6 +11,7 @@ from pytest_awscompliance.cache import ReadCache
 from pytest_awscompliance.clients import ClientPool
 from pytest_awscompliance.context import AwsContext
 from pytest_awscompliance.errors import AwsApiError
+from pytest_awscompliance.inflight import InFlight
 from pytest_awscompliance.inventory import RESOURCE_TYPES
 from pytest_awscompliance.options import Settings
 from pytest_awscompliance.prefetch import MAX_IN_FLIGHT, Prefetcher
@@ -55,6 +56,7 @@ class Runtime:
         self._resources: dict[str, dict[str, Resource]] = {}
         self._failures: dict[str, dict[str, AwsApiError]] = {}
         self._locks = {fixture: threading.Lock() for fixture in RESOURCE_TYPES}
+        self.in_flight = InFlight()
         self.pool = ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT,
                                        thread_name_prefix="awscompliance")
         self.prefetcher = Prefetcher(self, self.pool)
