@@ -30,7 +30,7 @@ def test_a_burst_of_one_services_reads_keeps_to_its_slots(
     for n in range(12):
         iam.create_user(UserName=f"user-{n}")
         s3.create_bucket(Bucket=f"b-{n}")
-    monkeypatch.setattr(inflight, "SLOTS", {"iam": 3, "s3": 5})
+    monkeypatch.setattr(inflight, "SLOTS", {"iam": 3, "s3": 5})  # not the defaults
     lock = threading.Lock()
     now: dict[str, int] = {"iam": 0, "s3": 0}
     peak: dict[str, int] = {"iam": 0, "s3": 0}
