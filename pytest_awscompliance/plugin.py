@@ -78,11 +78,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(ReportingPlugin(config), PLUGIN_NAME)
     if state.settings.snapshot:
         load_snapshot(state)
+    terminal = config.pluginmanager.getplugin("terminalreporter")
+    if terminal is not None:
+        config.pluginmanager.register(
+            TerminalForgetsReports(terminal.stats, everything=_is_worker(config)),
+            "awscompliance-terminal-reports")
     if _is_worker(config):
-        terminal = config.pluginmanager.getplugin("terminalreporter")
-        if terminal is not None:
-            config.pluginmanager.register(WorkerForgetsReports(terminal.stats),
-                                          "awscompliance-worker-reports")
         shared = config.workerinput.get(WORKER_KEY) or {}  # type: ignore[attr-defined]
         if shared.get("plan"):
             state.plan = Plan.from_dict(shared["plan"])
@@ -164,20 +165,30 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(state.cache_dir, ignore_errors=True)
 
 
-class WorkerForgetsReports:
-    """An xdist worker sends every report to the controller, which keeps them for the
-    summary and the reports. The worker's own terminal reporter, whose output nobody reads,
-    would keep a second copy of all of them (about 2 KB per test): it forgets each one."""
+class TerminalForgetsReports:
+    """The terminal reporter keeps every report of the run, three per test, until the end.
 
-    def __init__(self, stats: dict[str, list[Any]]):
+    An xdist worker sends each report to the controller, which keeps them for the summary
+    and the reports; the worker's own terminal reporter, whose output nobody reads, forgets
+    them all (about 2 KB per test). Elsewhere, only the reports the terminal never shows
+    are forgotten: passed setup and teardown phases (category "") with no captured output.
+    """
+
+    def __init__(self, stats: dict[str, list[Any]], *, everything: bool):
         self.stats = stats
+        self.everything = everything
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        for reports in self.stats.values():
-            if reports and reports[-1] is report:
-                reports.pop()
-                return
+        if self.everything:
+            for reports in self.stats.values():
+                if reports and reports[-1] is report:
+                    reports.pop()
+                    return
+            return
+        quiet = self.stats.get("")
+        if quiet and quiet[-1] is report and not report.sections:
+            quiet.pop()
 
 
 class XdistHooks:

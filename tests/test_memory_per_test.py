@@ -129,3 +129,38 @@ def test_forgotten_clients_are_made_again(moto_env: None) -> None:
     again = pool.client("123456789012", "s3", "us-east-1")
     assert again is not first
     assert again.list_buckets()["Buckets"] == []
+
+
+KEPT_QUIET = """
+import os
+
+def pytest_sessionfinish(session):
+    stats = session.config.pluginmanager.getplugin("terminalreporter").stats
+    kept = [(r.nodeid.split("::")[-1], r.when) for r in stats.get("", [])]
+    with open(os.path.join(str(session.config.rootpath), "kept.txt"), "w") as out:
+        out.write(repr(kept))
+"""
+
+
+def test_the_terminal_forgets_only_reports_it_never_shows(pytester: pytest.Pytester,
+                                                          offline_env: None) -> None:
+    pytester.makeconftest(KEPT_QUIET)
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.fixture
+        def noisy():
+            yield
+            print("said during teardown")
+
+        def test_quiet():
+            pass
+
+        def test_noisy(noisy):
+            pass
+    """)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rA")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*Captured stdout teardown*", "said during teardown"])
+    # Passed setups and teardowns without output are gone; the one with output stays.
+    assert (pytester.path / "kept.txt").read_text() == "[('test_noisy', 'teardown')]"
