@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -17,12 +18,22 @@ GLOBAL_SERVICES: frozenset[str] = frozenset({"iam", "organizations", "account", 
 """Services with one endpoint per partition: always called in the account's home region."""
 
 CLIENT_CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 8},
+    retries={"mode": "standard", "max_attempts": 8},
     connect_timeout=5,
     read_timeout=30,
     max_pool_connections=32,
     user_agent_extra="pytest-awscompliance",
 )
+"""Every client's configuration. ``standard`` retries: under throttling of 2 % of requests
+the 10-account benchmark took 176 s with them and 676 s with ``adaptive``, whose
+client-side rate limiter slows every later request of a throttled client (same findings,
+no errors; docs/performance.md). ``--aws-retry-mode adaptive`` chooses the latter."""
+
+
+@functools.cache
+def client_config(retry_mode: str = "standard") -> Config:
+    """``CLIENT_CONFIG`` with the given botocore retry mode."""
+    return CLIENT_CONFIG.merge(Config(retries={"mode": retry_mode, "max_attempts": 8}))
 
 
 ClientHook = Callable[[Any, str, str, str], None]
@@ -45,8 +56,10 @@ class AccountClients:
     """The session and the cached clients of one account. Thread-safe."""
 
     def __init__(self, access: AccountAccess, session: boto3.Session | None = None,
-                 counter: RequestCounter | None = None, initial: Credentials | None = None):
+                 counter: RequestCounter | None = None, initial: Credentials | None = None,
+                 config: Config = CLIENT_CONFIG):
         self.access = access
+        self._config = config
         self._counter = counter
         self._initial = initial
         self._session = session
@@ -72,7 +85,7 @@ class AccountClients:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                client = session.client(service, region_name=region, config=CLIENT_CONFIG,
+                client = session.client(service, region_name=region, config=self._config,
                                         endpoint_url=self.access.endpoint_url)
                 if self.access.endpoint_url and service == "s3control":
                     client.meta.events.register("before-send.s3-control", _loopback_host_shim)
@@ -105,8 +118,10 @@ class RequestCounter:
 class ClientPool:
     """All accounts' clients for this process."""
 
-    def __init__(self, credentials: dict[str, Credentials] | None = None) -> None:
+    def __init__(self, credentials: dict[str, Credentials] | None = None,
+                 retry_mode: str = "standard") -> None:
         self._accounts: dict[str, AccountClients] = {}
+        self._config = client_config(retry_mode)
         self._lock = threading.Lock()
         self.requests = RequestCounter()
         self._credentials = credentials or {}
@@ -115,7 +130,8 @@ class ClientPool:
     def add(self, access: AccountAccess, session: boto3.Session | None = None) -> None:
         with self._lock:
             self._accounts.setdefault(access.account_id, AccountClients(
-                access, session, self.requests, self._credentials.get(access.account_id)))
+                access, session, self.requests, self._credentials.get(access.account_id),
+                self._config))
 
     def account(self, account_id: str) -> AccountClients:
         return self._accounts[account_id]

@@ -59,6 +59,9 @@ TUNABLES: tuple[Tunable, ...] = (
 )
 
 
+RETRY_MODES = ("standard", "adaptive")
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the user asked for, validated."""
@@ -75,6 +78,7 @@ class Settings:
     snapshot_save: str | None = None
     snapshot: str | None = None
     shard: tuple[int, int] | None = None
+    retry_mode: str = "standard"
     tunables: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -126,8 +130,13 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--aws-shard", metavar="K/N",
                     help="scan only shard K of N of the target accounts (CI matrix jobs). "
                          "ini: aws_shard")
+    group.addoption("--aws-retry-mode", metavar="MODE",
+                    help="botocore retry mode when AWS throttles: standard (default: back off "
+                         "and retry, up to 8 attempts) or adaptive (also slows every later "
+                         "request of a throttled client). ini: aws_retry_mode")
 
     parser.addini("aws_shard", "default for --aws-shard", default="")
+    parser.addini("aws_retry_mode", "default for --aws-retry-mode", default="standard")
     parser.addini("aws_profiles", "default for --aws-profile", type="linelist", default=[])
     parser.addini("aws_accounts", "default for --aws-account", type="linelist", default=[])
     parser.addini("aws_role_name", "default for --aws-role-name", default="")
@@ -182,6 +191,7 @@ def load_settings(config: pytest.Config) -> Settings:
         snapshot_save=opt("aws_snapshot_save") or None,
         snapshot=opt("aws_snapshot") or None,
         shard=shard,
+        retry_mode=_pick(opt("aws_retry_mode"), config.getini("aws_retry_mode")) or "standard",
         tunables=tunables,
     )
     validate(settings)
@@ -217,6 +227,9 @@ def validate(settings: Settings) -> None:
                    "combined with target options")
     if settings.snapshot and settings.snapshot_save:
         raise fail("--aws-snapshot and --aws-snapshot-save are exclusive")
+    if settings.retry_mode not in RETRY_MODES:
+        raise fail(f"--aws-retry-mode: {settings.retry_mode!r} is not one of "
+                   f"{', '.join(RETRY_MODES)}")
     if settings.snapshot_save:
         parent = Path(settings.snapshot_save).expanduser().resolve().parent
         if not parent.is_dir():

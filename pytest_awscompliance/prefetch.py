@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from pytest_awscompliance.runtime import Runtime
 
 MAX_IN_FLIGHT = 16
-"""Concurrent requests per process; adaptive retries slow them down when AWS throttles."""
+"""Concurrent requests per process (each service also has its own bound: inflight.py)."""
 
 
 @dataclass(frozen=True)

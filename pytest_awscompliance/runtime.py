@@ -41,7 +41,7 @@ class Runtime:
         self.plan = plan
         self.cache = cache
         self.clients: ClientPool = (OfflineClients() if cache.offline
-                                    else ClientPool(credentials))
+                                    else ClientPool(credentials, settings.retry_mode))
         for access in plan.accounts:
             self.clients.add(access)
         self._homes = {a.account_id: a.home_region for a in plan.accounts}

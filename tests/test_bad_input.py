@@ -126,6 +126,9 @@ CASES: dict[str, Case] = {
     "shard-past-the-end": Case(("--aws-shard", "3/2"), "--aws-shard: '3/2'"),
     "shard-of-nothing": Case(("--aws-shard", "1/0"), "--aws-shard: '1/0'"),
     "shard-not-a-fraction": Case(("--aws-shard", "half"), "--aws-shard: 'half'"),
+    # bad --aws-retry-mode
+    "retry-mode-unknown": Case(("--aws-retry-mode", "legacy"),
+                               "--aws-retry-mode: 'legacy' is not one of standard, adaptive"),
     # unreadable or corrupt snapshots
     "snapshot-missing": Case(("--aws-snapshot", "gone.json"), "gone.json"),
     "snapshot-is-a-directory": Case(("--aws-snapshot", "."), "snapshot"),

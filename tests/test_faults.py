@@ -33,10 +33,12 @@ from botocore.retries import bucket, standard
 from moto.core.models import botocore_stubber
 
 from pytest_awscompliance import clients, sessions
-from pytest_awscompliance.clients import CLIENT_CONFIG, GLOBAL_SERVICES
+from pytest_awscompliance.clients import CLIENT_CONFIG, GLOBAL_SERVICES, ClientPool
 from pytest_awscompliance.errors import TargetError
+from pytest_awscompliance.sessions import AccountAccess
 from tests.harness import (
     AUDIT_ROLE,
+    CALLER,
     CONTROLS_DIR,
     FAILING,
     PASSING,
@@ -301,9 +303,18 @@ def total_attempts() -> int:
     return retries.get("total_max_attempts") or retries["max_attempts"] + 1
 
 
-def test_plugin_config_is_adaptive_with_eight_retries() -> None:
-    assert CLIENT_CONFIG.retries["mode"] == "adaptive"
+def test_plugin_config_is_standard_with_eight_retries() -> None:
+    assert CLIENT_CONFIG.retries["mode"] == "standard"
     assert total_attempts() == 9
+
+
+def test_retry_mode_is_chosen_per_run(moto_env: None) -> None:
+    for mode in ("standard", "adaptive"):
+        pool = ClientPool(retry_mode=mode)
+        pool.add(AccountAccess(CALLER, "caller"))
+        client = pool.client(CALLER, "s3", REGION)
+        assert client.meta.config.retries["mode"] == mode
+        assert client.meta.config.user_agent_extra == "pytest-awscompliance"
 
 
 RUNS = ((0.10, 10, "10%"), (0.05, 5, "5%"), (0.02, 2, "2%"), (0.30, 30, "30%"))
