@@ -24,6 +24,19 @@ AUDIT_ROLE = "audit"
 REGION = "us-east-1"
 
 
+def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake keys in us-east-1, and nothing of the machine's own AWS set-up: no profile,
+    session token, endpoint or config file that could point a test at a real account."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
+                 "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
+
+
 def control_file(relative: str) -> str:
     """Absolute path of a bundled control module, e.g. ``storage/test_s3_public_access.py``."""
     path = CONTROLS_DIR / relative

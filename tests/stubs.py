@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import boto3
 import pytest
 from botocore.stub import Stubber
 
-from pytest_awscompliance import clients
+from pytest_awscompliance import clients, sessions
 
 Answer = Callable[[str, str, dict[str, Any]], Mapping[str, Any]]
 """``answer(account, region, params) -> parsed response``; ``params`` as given to boto3.
@@ -47,6 +48,23 @@ class _Http:
 def add_hook(monkeypatch: pytest.MonkeyPatch, hook: clients.ClientHook) -> None:
     """Call ``hook(client, account, service, region)`` on every client the scan creates."""
     monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, hook])
+
+
+def on_base_sessions(monkeypatch: pytest.MonkeyPatch,
+                     register: Callable[[boto3.Session], None]) -> None:
+    """Call ``register(session)`` on every base session the plugin builds (profile, chain).
+
+    The ``sts`` client that assumes the audit roles is made from these sessions, not through
+    ``CLIENT_HOOKS``, so this is where a test reaches ``sts:AssumeRole``.
+    """
+    original = sessions.base_session
+
+    def wrapped(*args: Any, **kwargs: Any) -> boto3.Session:
+        session = original(*args, **kwargs)
+        register(session)
+        return session
+
+    monkeypatch.setattr(sessions, "base_session", wrapped)
 
 
 def answer(monkeypatch: pytest.MonkeyPatch, service: str, operation: str,

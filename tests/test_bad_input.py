@@ -23,7 +23,8 @@ import pytest
 
 from pytest_awscompliance import sessions, targets
 from tests.harness import AUDIT_ROLE, FAILING, PASSING, MotoWorld, control_file, scan
-from tests.test_faults import answer_first, error_response, on_base_sessions
+from tests.stubs import on_base_sessions
+from tests.test_faults import answer_first, error_response
 
 CONTROL = """
 import pytest

@@ -48,6 +48,7 @@ from tests.harness import (
     control_file,
     scan,
 )
+from tests.stubs import add_hook
 
 # Bundled controls that cover the four wire protocols of the scan (query: iam, rest-xml: s3
 # and s3control, ec2, json: cloudtrail and logs).
@@ -213,28 +214,6 @@ def answer_first(target: Any, handler: Callable[..., AWSResponse | None]) -> Non
     events.register_first("before-send", wrapper)
 
 
-def add_client_hook(monkeypatch: pytest.MonkeyPatch, hook: clients.ClientHook) -> None:
-    """Run ``hook`` on every client the scan creates, for this test only."""
-    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, hook])
-
-
-def on_base_sessions(monkeypatch: pytest.MonkeyPatch,
-                     register: Callable[[boto3.Session], None]) -> None:
-    """Call ``register(session)`` on every base session the plugin builds (profile, chain).
-
-    The ``sts`` client that assumes the audit roles is made from these sessions, not through
-    ``CLIENT_HOOKS``, so this is where a test reaches ``sts:AssumeRole``.
-    """
-    original = sessions.base_session
-
-    def wrapped(*args: Any, **kwargs: Any) -> boto3.Session:
-        session = original(*args, **kwargs)
-        register(session)
-        return session
-
-    monkeypatch.setattr(sessions, "base_session", wrapped)
-
-
 def fast_retries_on(monkeypatch: pytest.MonkeyPatch) -> None:
     """No backoff sleeps and no rate-limiter waits; the retry decisions are unchanged."""
     monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, ctx: 0)
@@ -381,7 +360,7 @@ def test_unreachable_service_is_an_error_never_a_pass(
     clean = fault_scan(pytester)
     injector = FaultInjector(1.0, kinds=("endpoint-unreachable",),
                              where=lambda s, o, r: s in {"s3", "s3control"})
-    add_client_hook(monkeypatch, injector)
+    add_hook(monkeypatch, injector)
     faulty = fault_scan(pytester)
     # Errors the clean run has too (moto lacks GetInstanceMetadataDefaults in-process) are
     # not the fault's doing.
@@ -420,7 +399,7 @@ def test_disabled_opt_in_region_is_an_error_never_a_pass(
 
         answer_first(client, refuse)
 
-    add_client_hook(monkeypatch, disabled)
+    add_hook(monkeypatch, disabled)
     faulty = fault_scan(pytester, regions=regions)
     in_region = {k for k in faulty.outcomes if f"/{DISABLED_REGION}" in k}
     assert in_region

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from moto import mock_aws
 
 from pytest_awscompliance.iam import escalation_paths, evaluate
-from tests.harness import CONTROLS_DIR
+from tests.harness import CONTROLS_DIR, fake_credentials
 from tests.test_bad_input import pytest_help
 
 MARKER = "pwn7q"
@@ -92,13 +92,7 @@ def test_instance(ec2_instance):
 @pytest.fixture
 def fake_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fake credentials for moto; each example opens its own ``mock_aws``."""
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
+    fake_credentials(monkeypatch)
 
 
 @contextmanager

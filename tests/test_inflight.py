@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import clients, inflight
+from pytest_awscompliance import inflight
 from tests.harness import MotoWorld
+from tests.stubs import add_hook
 
 CONTROL = """
 import pytest
@@ -49,7 +50,7 @@ def test_a_burst_of_one_services_reads_keeps_to_its_slots(
 
         client.meta.events.register("before-send", before_send)
 
-    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, track])
+    add_hook(monkeypatch, track)
     pytester.makepyfile(CONTROL)
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
     assert peak == {"iam": 3, "s3": 5}  # concurrent, and never beyond the slots

@@ -31,8 +31,9 @@ from pytest_awscompliance.errors import iam_action
 from pytest_awscompliance.options import Settings
 from pytest_awscompliance.readonly import is_read_only
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.stubs import add_hook, on_base_sessions
 from tests.test_bad_input import pytest_help
-from tests.test_faults import add_client_hook, answer_first, error_response
+from tests.test_faults import answer_first, error_response
 from tests.test_readonly_catalog import recorded_demo_scan
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -105,15 +106,8 @@ def test_target_resolution_operations_are_in_the_documented_policy(
 
         session.events.register_first("before-call", on_call)
 
-    original = sessions.base_session
-
-    def recording(*args: Any, **kwargs: Any) -> boto3.Session:
-        session = original(*args, **kwargs)
-        record(session)
-        return session
-
-    monkeypatch.setattr(sessions, "base_session", recording)
-    monkeypatch.setattr(targets, "base_session", recording)
+    on_base_sessions(monkeypatch, record)
+    monkeypatch.setattr(targets, "base_session", sessions.base_session)  # resolution's too
     org = world.client("123456789012", "organizations")
     org.create_organization(FeatureSet="ALL")
     org.create_account(Email="member@example.com", AccountName="member")
@@ -202,7 +196,7 @@ def _deny(monkeypatch: pytest.MonkeyPatch, account: str, service: str, operation
 
         answer_first(client, refuse)
 
-    add_client_hook(monkeypatch, hook)
+    add_hook(monkeypatch, hook)
 
 
 def test_access_denied_names_the_missing_permission_everywhere(

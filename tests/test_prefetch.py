@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pytest_awscompliance import clients
 from tests.harness import AUDIT_ROLE, FAILING, PASSING, MotoWorld
+from tests.stubs import add_hook
 
 CONTROL = """
 import pytest
@@ -37,7 +37,7 @@ def test_resource_reads_are_prefetched_once_each(pytester: pytest.Pytester, worl
                 sent.append((bucket, threading.current_thread().name))
         client.meta.events.register("before-send.s3", before_send)
 
-    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, record])
+    add_hook(monkeypatch, record)
     pytester.makepyfile(CONTROL)
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(failed=6)
     assert sorted(bucket for bucket, _ in sent) == names  # one request per bucket
@@ -73,7 +73,7 @@ def test_prefetch_stays_in_the_account_whose_test_made_the_read(
                 sent.append(account)
         client.meta.events.register("before-send.s3", before_send)
 
-    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, record])
+    add_hook(monkeypatch, record)
     pytester.makepyfile(BRANCHING_CONTROL)
     result = pytester.runpytest("-p", "no:cacheprovider", "--aws-role-name", AUDIT_ROLE,
                                 "--aws-account", PASSING, "--aws-account", FAILING)

@@ -17,8 +17,8 @@ import pytest
 
 from pytest_awscompliance import redact
 from tests.harness import AUDIT_ROLE, FAILING, PASSING, MotoWorld, control_file
+from tests.stubs import on_base_sessions
 from tests.test_bad_input import pytest_help
-from tests.test_faults import on_base_sessions
 from tests.test_permissions import _deny
 
 ACCESS_KEY = "AKIAFAKEKEYCANARY001"
