@@ -17,8 +17,11 @@ from pytest_awscompliance.sessions import AccountAccess, Credentials, session_fo
 GLOBAL_SERVICES: frozenset[str] = frozenset({"iam", "organizations", "account", "sts"})
 """Services with one endpoint per partition: always called in the account's home region."""
 
+RETRIES = 8
+"""Retries per request after the first attempt (botocore's ``max_attempts``)."""
+
 CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 8},
+    retries={"mode": "standard", "max_attempts": RETRIES},
     connect_timeout=5,
     read_timeout=30,
     max_pool_connections=32,
@@ -33,7 +36,7 @@ no errors; docs/performance.md). ``--aws-retry-mode adaptive`` chooses the latte
 @functools.cache
 def client_config(retry_mode: str = "standard") -> Config:
     """``CLIENT_CONFIG`` with the given botocore retry mode."""
-    return CLIENT_CONFIG.merge(Config(retries={"mode": retry_mode, "max_attempts": 8}))
+    return CLIENT_CONFIG.merge(Config(retries={"mode": retry_mode, "max_attempts": RETRIES}))
 
 
 ClientHook = Callable[[Any, str, str, str], None]

@@ -4,8 +4,8 @@ The process's thread pool sends up to ``prefetch.MAX_IN_FLIGHT`` (16) requests a
 AWS throttles some services far earlier than others (S3's per-bucket reads hardly at all,
 Organizations and Security Hub after a few requests per second). Each request waits for a
 slot of its service, so one service's burst cannot take the whole pool into its rate limit;
-botocore's retries (standard mode) handle what throttling still happens. With xdist, each worker
-has its own slots.
+botocore's retries (standard mode) handle what throttling still happens. With xdist, each
+worker has its own slots.
 
 The figures are a balance measured with ``benchmarks/run.py`` (docs/performance.md): a
 first, tighter set (CloudTrail, Logs and STS 4, IAM 6) made the 10-account scan 20 % slower

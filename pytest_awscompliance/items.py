@@ -108,15 +108,13 @@ class ControlTable:
 
 
 def describe_item(item: pytest.Item, runtime: Runtime | None,
-                  controls: ControlTable | None = None) -> ItemInfo | None:
+                  controls: ControlTable) -> ItemInfo | None:
     """Attach ``ItemInfo`` and, when ``-m`` is used, a keyword ``severity(level=...)``
     marker (so that ``-m "severity(level='high')"`` also selects positional levels)."""
     fixture, key = _param_key(item)
     if key is None or item.get_closest_marker(NO_RESOURCES_MARK):
         return None
-    control = read_control(item)
-    if controls is not None:
-        control = controls.shared(control)
+    control = controls.shared(read_control(item))
     account, region = split_target(key)
     info = ItemInfo(control, sys.intern(account), sys.intern(region),
                     sys.intern(resource_label(fixture, key, runtime)))

@@ -6,8 +6,8 @@ reads depend on the resource (a parameter equal to its name or ARN), and the plu
 those reads for the account's remaining resources on a bounded thread pool. Per account,
 because a read one account's tests make may never be made in another (a branch they don't
 take), and because xdist hands whole accounts to workers: a worker prefetches for the
-accounts it runs, and -n 0 and -n N send the same requests. Answers land in the run's read cache,
-so each read is still made once; the tests that follow find them there.
+accounts it runs, and -n 0 and -n N send the same requests. Answers land in the run's read
+cache, so each read is still made once; the tests that follow find them there.
 """
 
 from __future__ import annotations

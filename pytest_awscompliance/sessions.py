@@ -164,7 +164,6 @@ def assume_roles(accounts: list[AccountAccess], *, threads: int = 16,
     Returns the credentials by account id; accounts whose role could not be assumed are
     left out (their workers try again and report the error).
     """
-
     roles = [a for a in accounts if a.role_arn]
 
     def one(access: AccountAccess) -> Credentials | None:
@@ -176,8 +175,7 @@ def assume_roles(accounts: list[AccountAccess], *, threads: int = 16,
 
     with ThreadPoolExecutor(max_workers=max(1, min(threads, len(roles)))) as pool:
         answers = list(pool.map(one, roles))
-    found = {a.account_id: c for a, c in zip(roles, answers, strict=True) if c is not None}
-    return found
+    return {a.account_id: c for a, c in zip(roles, answers, strict=True) if c is not None}
 
 
 def _reason(exc: Exception) -> str:
