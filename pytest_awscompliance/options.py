@@ -132,7 +132,7 @@ def add_options(parser: pytest.Parser) -> None:
                          "ini: aws_shard")
     group.addoption("--aws-retry-mode", metavar="MODE",
                     help="botocore retry mode when AWS throttles: standard (default: back off "
-                         "and retry, up to 8 attempts) or adaptive (also slows every later "
+                         "and retry, up to 8 times) or adaptive (also slows every later "
                          "request of a throttled client). ini: aws_retry_mode")
 
     parser.addini("aws_shard", "default for --aws-shard", default="")
