@@ -60,6 +60,8 @@ RESOURCE_TYPES = {
     ("ec2", "launch-template"): "AwsEc2LaunchTemplate",
     ("iam", "user"): "AwsIamUser",
     ("iam", "role"): "AwsIamRole",
+    ("iam", "policy"): "AwsIamPolicy",
+    ("iam", "group"): "AwsIamGroup",
     ("ecr", "repository"): "AwsEcrRepository",
     ("cloudtrail", "trail"): "AwsCloudTrailTrail",
     ("logs", "log-group"): "AwsLogsLogGroup",
@@ -83,12 +85,32 @@ def split_arn(arn: str) -> dict[str, str] | None:
             "account": account, "resource": resource}
 
 
+ACCOUNT_TYPE_ID = 10
+"""OCSF ``account.type_id`` of an AWS account ("AWS Account")."""
+
+
+def account_of(account_id: str) -> dict[str, Any]:
+    """The OCSF ``cloud.account``: the scan knows an account by its id, which is also its
+    name here (looking up Organizations names would need a call the scan does not make)."""
+    return {"uid": account_id, "name": account_id, "type_id": ACCOUNT_TYPE_ID,
+            "type": "AWS Account"}
+
+
+def _kind(resource: str) -> str:
+    return re.split(r"[/:]", resource, maxsplit=1)[0] if re.search(r"[/:]", resource) else ""
+
+
+def known_resource_type(service: str, resource: str) -> str | None:
+    """The ``RESOURCE_TYPES`` name of an ARN's service and resource, or None."""
+    return RESOURCE_TYPES.get((service, _kind(resource)))
+
+
 def resource_type(service: str, resource: str) -> str:
     """``AwsEc2Instance`` for ``ec2`` + ``instance/i-1``; a derived name otherwise."""
-    kind = re.split(r"[/:]", resource, maxsplit=1)[0] if re.search(r"[/:]", resource) else ""
-    known = RESOURCE_TYPES.get((service, kind))
+    known = known_resource_type(service, resource)
     if known:
         return known
+    kind = _kind(resource)
     words = [service, *kind.split("-")] if kind else [service]
     return "Aws" + "".join(w[:1].upper() + w[1:] for w in words if w)
 
@@ -149,7 +171,7 @@ def to_finding(result: ControlResult, *, version: str, partition: str = "aws",
             "desc": result.message or result.title or result.control_id,
         },
         "resources": [resource_of(result, partition)],
-        "cloud": {"provider": "AWS", "account": {"uid": result.account},
+        "cloud": {"provider": "AWS", "account": account_of(result.account),
                   "region": result.region},
         "metadata": {
             "product": {"name": PRODUCT, "vendor_name": PRODUCT, "version": version},

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance.items import junit_classname
 from pytest_awscompliance.reporting import gate, ocsf, summary
 from pytest_awscompliance.reporting.options import read_options
 from pytest_awscompliance.reporting.results import (
@@ -99,6 +100,7 @@ class ReportingPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.is_worker:
             return
+        junit_classname(self.config, report)
         result = result_of(report)
         if result is not None:
             self._results[result.nodeid] = merge(self._results.get(result.nodeid), result)
