@@ -26,9 +26,9 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pytest_awscompliance.reporting.results import ControlResult
 
@@ -222,12 +222,22 @@ def target_problem(path: Path) -> str | None:
 
 def write_atomic(path: Path, findings: Sequence[dict[str, Any]]) -> None:
     """Write ``findings`` as a JSON array: all of it, or (on failure) nothing new."""
+
+    def dump(handle: TextIO) -> None:
+        json.dump(list(findings), handle, indent=1, ensure_ascii=False, sort_keys=True)
+        handle.write("\n")
+
+    replace_atomic(path, dump)
+
+
+def replace_atomic(path: Path, write: Callable[[TextIO], None]) -> None:
+    """Replace ``path`` with what ``write`` writes: a temporary file in the same directory,
+    synced, then ``os.replace``; on any failure the old file stays and no temporary file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o644)  # mkstemp's 0600 would make the report unreadable to others
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(list(findings), handle, indent=1, ensure_ascii=False, sort_keys=True)
-            handle.write("\n")
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.items import junit_classname
-from pytest_awscompliance.reporting import gate, ocsf, summary
+from pytest_awscompliance.reporting import asff, gate, ocsf, summary
 from pytest_awscompliance.reporting.options import read_options
 from pytest_awscompliance.reporting.results import (
     ControlResult,
@@ -49,12 +49,17 @@ class ReportingPlugin:
         self._results: dict[str, ControlResult] = {}
         self.other_failures = 0
         self.json_written: str | None = None
+        self.asff_written: str | None = None
         if self.is_worker:
             return
         if self.options.json_path is not None:
             problem = ocsf.target_problem(self.options.json_path)
             if problem:
                 raise pytest.UsageError(f"--compliance-json: {problem}")
+        if self.options.asff_path is not None:
+            problem = ocsf.target_problem(self.options.asff_path)
+            if problem:
+                raise pytest.UsageError(f"--compliance-asff: {problem}")
         if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):
             from pytest_awscompliance.reporting.html import HtmlHooks
 
@@ -82,6 +87,11 @@ class ReportingPlugin:
             return {}
         return {a.account_id: f"{a.label}: {', '.join(plan.regions.get(a.account_id, []))}"
                 for a in plan.accounts}
+
+    def home_regions(self) -> dict[str, str]:
+        """Each scanned account's home region (where its global results are imported)."""
+        plan = self._plan()
+        return {a.account_id: a.home_region for a in plan.accounts} if plan is not None else {}
 
     def partition(self) -> str | None:
         plan = self._plan()
@@ -124,6 +134,13 @@ class ReportingPlugin:
                                         now_ms=int(time.time() * 1000))
             ocsf.write_atomic(self.options.json_path, findings)
             self.json_written = str(self.options.json_path)
+        if self.options.asff_path is not None and not broken:
+            batches = asff.to_batches(results, version=_version(DIST),
+                                      partition=self.partition() or "aws",
+                                      homes=self.home_regions(),
+                                      now_ms=int(time.time() * 1000))
+            asff.write_atomic(self.options.asff_path, batches)
+            self.asff_written = str(self.options.asff_path)
         status = gate.exit_status(int(session.exitstatus), results, self.options.fail_on,
                                   self.other_failures)
         if status != int(session.exitstatus):
@@ -144,6 +161,8 @@ class ReportingPlugin:
                                       fail_on=self.options.fail_on)
         if self.json_written:
             lines.append(f"OCSF findings: {self.json_written}")
+        if self.asff_written:
+            lines.append(f"Security Hub (ASFF) findings: {self.asff_written}")
         if not lines:
             return
         terminalreporter.section("aws compliance summary")
