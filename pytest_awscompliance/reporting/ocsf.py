@@ -13,6 +13,10 @@ waived    WAIVED       3 Suppressed         3 Fail
 skipped   SKIPPED      0 Unknown            99 Other ("Skipped")
 ========  ===========  ===================  ============================
 
+``cloud.account`` is the scanned account (``type_id`` 10, AWS Account; its id is also its
+name). Every record parses as py-ocsf-models' ``DetectionFinding`` and validates against the
+OCSF 1.1.0 Detection Finding JSON Schema with the cloud profile (tests/reporting/test_ocsf.py).
+
 Detection Finding has no ``compliance`` attribute of its own in OCSF (Compliance Finding,
 class 2003, does), so the control id, framework requirements and compliance status go under
 ``unmapped.compliance``, as Prowler's OCSF output does: every record stays a valid

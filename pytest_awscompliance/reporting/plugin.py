@@ -39,7 +39,8 @@ def _version(dist: str) -> str:
 
 
 class ReportingPlugin:
-    """Control results -> OCSF JSON, terminal summary, exit status, pytest-html."""
+    """Control results -> OCSF JSON, ASFF, terminal summary, exit status, pytest-html;
+    a control's JUnit classname."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
