@@ -156,7 +156,9 @@ def junit_classname(config: pytest.Config, report: pytest.TestReport) -> None:
 
     xml = config.stash.get(xml_key, None)
     if xml is not None:
-        xml.node_reporter(report).add_attribute("classname", module)
+        prefix = getattr(xml, "prefix", None)  # --junit-prefix, as pytest applies it
+        xml.node_reporter(report).add_attribute("classname",
+                                                f"{prefix}.{module}" if prefix else module)
 
 
 def select_items(items: list[pytest.Item], settings: Settings

@@ -47,6 +47,13 @@ def test_classname_is_the_module_path_from_any_directory(
     assert any(name.startswith("test_instance_requires_imdsv2[") for name in by_top)
 
 
+def test_junit_prefix_still_applies(pytester: pytest.Pytester, world: MotoWorld) -> None:
+    control = _controls_package(pytester.path)
+    xml = pytester.path / "prefixed.xml"
+    scan(pytester, str(control), args=[f"--junitxml={xml}", "--junit-prefix=aws"])
+    assert set(_classnames(xml).values()) == {"aws.controls.compute.test_imds"}
+
+
 def test_non_controls_keep_pytests_classname(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_plain="def test_one():\n    pass\n")
     xml = pytester.path / "plain.xml"
