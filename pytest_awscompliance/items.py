@@ -109,8 +109,9 @@ class ControlTable:
 
 def describe_item(item: pytest.Item, runtime: Runtime | None,
                   controls: ControlTable) -> ItemInfo | None:
-    """Attach ``ItemInfo`` and, when ``-m`` is used, a keyword ``severity(level=...)``
-    marker (so that ``-m "severity(level='high')"`` also selects positional levels)."""
+    """Attach ``ItemInfo``, make the control id a keyword (``-k ec2-instance-imdsv2-required``)
+    and, when ``-m`` is used, add a keyword ``severity(level=...)`` marker (so that
+    ``-m "severity(level='high')"`` also selects positional levels)."""
     fixture, key = _param_key(item)
     if key is None or item.get_closest_marker(NO_RESOURCES_MARK):
         return None
@@ -119,6 +120,7 @@ def describe_item(item: pytest.Item, runtime: Runtime | None,
     info = ItemInfo(control, sys.intern(account), sys.intern(region),
                     sys.intern(resource_label(fixture, key, runtime)))
     item.stash[ITEM_INFO] = info
+    item.extra_keyword_matches.add(control.id)
     if item.config.getoption("markexpr", ""):
         item.add_marker(pytest.mark.severity(level=control.severity))
     return info
@@ -126,6 +128,37 @@ def describe_item(item: pytest.Item, runtime: Runtime | None,
 
 def item_info(item: pytest.Item) -> ItemInfo | None:
     return item.stash.get(ITEM_INFO, None)
+
+
+MODULE_ATTR = "control_module"
+"""The report attribute naming a control's module (plain string: crosses xdist as JSON)."""
+
+
+def mark_module(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Record the control's Python module (``compliance_tests.compute.test_imds``) on its
+    report, where the item is (an xdist worker too), for ``junit_classname``."""
+    module = getattr(getattr(item, "module", None), "__name__", None)
+    if module and item_info(item) is not None:
+        setattr(report, MODULE_ATTR, module)
+
+
+def junit_classname(config: pytest.Config, report: pytest.TestReport) -> None:
+    """Make a control's JUnit ``classname`` its module path, whatever directory pytest was
+    started from (pytest derives it from the nodeid, which is relative to the rootdir).
+
+    Runs before junitxml sees the report (on the controller under xdist): an attribute
+    set on the test case's reporter beforehand wins over the nodeid-derived one.
+    """
+    module = getattr(report, MODULE_ATTR, None)
+    if not module:
+        return
+    from _pytest.junitxml import xml_key  # junitxml keeps its LogXML under this key
+
+    xml = config.stash.get(xml_key, None)
+    if xml is not None:
+        prefix = getattr(xml, "prefix", None)  # --junit-prefix, as pytest applies it
+        xml.node_reporter(report).add_attribute("classname",
+                                                f"{prefix}.{module}" if prefix else module)
 
 
 def select_items(items: list[pytest.Item], settings: Settings

@@ -43,6 +43,7 @@ from pytest_awscompliance.items import (
     PropertyTable,
     describe_item,
     item_info,
+    mark_module,
     select_items,
 )
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
@@ -313,6 +314,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     outcomes.classify(report, call.excinfo, control=item_info(item) is not None)
+    mark_module(item, report)
     return report
 
 

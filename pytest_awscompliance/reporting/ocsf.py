@@ -13,6 +13,10 @@ waived    WAIVED       3 Suppressed         3 Fail
 skipped   SKIPPED      0 Unknown            99 Other ("Skipped")
 ========  ===========  ===================  ============================
 
+``cloud.account`` is the scanned account (``type_id`` 10, AWS Account; its id is also its
+name). Every record parses as py-ocsf-models' ``DetectionFinding`` and validates against the
+OCSF 1.1.0 Detection Finding JSON Schema with the cloud profile (tests/reporting/test_ocsf.py).
+
 Detection Finding has no ``compliance`` attribute of its own in OCSF (Compliance Finding,
 class 2003, does), so the control id, framework requirements and compliance status go under
 ``unmapped.compliance``, as Prowler's OCSF output does: every record stays a valid
@@ -26,9 +30,9 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pytest_awscompliance.reporting.results import ControlResult
 
@@ -60,6 +64,8 @@ RESOURCE_TYPES = {
     ("ec2", "launch-template"): "AwsEc2LaunchTemplate",
     ("iam", "user"): "AwsIamUser",
     ("iam", "role"): "AwsIamRole",
+    ("iam", "policy"): "AwsIamPolicy",
+    ("iam", "group"): "AwsIamGroup",
     ("ecr", "repository"): "AwsEcrRepository",
     ("cloudtrail", "trail"): "AwsCloudTrailTrail",
     ("logs", "log-group"): "AwsLogsLogGroup",
@@ -83,12 +89,32 @@ def split_arn(arn: str) -> dict[str, str] | None:
             "account": account, "resource": resource}
 
 
+ACCOUNT_TYPE_ID = 10
+"""OCSF ``account.type_id`` of an AWS account ("AWS Account")."""
+
+
+def account_of(account_id: str) -> dict[str, Any]:
+    """The OCSF ``cloud.account``: the scan knows an account by its id, which is also its
+    name here (looking up Organizations names would need a call the scan does not make)."""
+    return {"uid": account_id, "name": account_id, "type_id": ACCOUNT_TYPE_ID,
+            "type": "AWS Account"}
+
+
+def _kind(resource: str) -> str:
+    return re.split(r"[/:]", resource, maxsplit=1)[0] if re.search(r"[/:]", resource) else ""
+
+
+def known_resource_type(service: str, resource: str) -> str | None:
+    """The ``RESOURCE_TYPES`` name of an ARN's service and resource, or None."""
+    return RESOURCE_TYPES.get((service, _kind(resource)))
+
+
 def resource_type(service: str, resource: str) -> str:
     """``AwsEc2Instance`` for ``ec2`` + ``instance/i-1``; a derived name otherwise."""
-    kind = re.split(r"[/:]", resource, maxsplit=1)[0] if re.search(r"[/:]", resource) else ""
-    known = RESOURCE_TYPES.get((service, kind))
+    known = known_resource_type(service, resource)
     if known:
         return known
+    kind = _kind(resource)
     words = [service, *kind.split("-")] if kind else [service]
     return "Aws" + "".join(w[:1].upper() + w[1:] for w in words if w)
 
@@ -149,7 +175,7 @@ def to_finding(result: ControlResult, *, version: str, partition: str = "aws",
             "desc": result.message or result.title or result.control_id,
         },
         "resources": [resource_of(result, partition)],
-        "cloud": {"provider": "AWS", "account": {"uid": result.account},
+        "cloud": {"provider": "AWS", "account": account_of(result.account),
                   "region": result.region},
         "metadata": {
             "product": {"name": PRODUCT, "vendor_name": PRODUCT, "version": version},
@@ -200,12 +226,22 @@ def target_problem(path: Path) -> str | None:
 
 def write_atomic(path: Path, findings: Sequence[dict[str, Any]]) -> None:
     """Write ``findings`` as a JSON array: all of it, or (on failure) nothing new."""
+
+    def dump(handle: TextIO) -> None:
+        json.dump(list(findings), handle, indent=1, ensure_ascii=False, sort_keys=True)
+        handle.write("\n")
+
+    replace_atomic(path, dump)
+
+
+def replace_atomic(path: Path, write: Callable[[TextIO], None]) -> None:
+    """Replace ``path`` with what ``write`` writes: a temporary file in the same directory,
+    synced, then ``os.replace``; on any failure the old file stays and no temporary file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o644)  # mkstemp's 0600 would make the report unreadable to others
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(list(findings), handle, indent=1, ensure_ascii=False, sort_keys=True)
-            handle.write("\n")
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

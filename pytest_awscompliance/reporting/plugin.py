@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.reporting import gate, ocsf, summary
+from pytest_awscompliance.items import junit_classname
+from pytest_awscompliance.reporting import asff, gate, ocsf, summary
 from pytest_awscompliance.reporting.options import read_options
 from pytest_awscompliance.reporting.results import (
     ControlResult,
@@ -38,7 +39,8 @@ def _version(dist: str) -> str:
 
 
 class ReportingPlugin:
-    """Control results -> OCSF JSON, terminal summary, exit status, pytest-html."""
+    """Control results -> OCSF JSON, ASFF, terminal summary, exit status, pytest-html;
+    a control's JUnit classname."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
@@ -48,12 +50,17 @@ class ReportingPlugin:
         self._results: dict[str, ControlResult] = {}
         self.other_failures = 0
         self.json_written: str | None = None
+        self.asff_written: str | None = None
         if self.is_worker:
             return
         if self.options.json_path is not None:
             problem = ocsf.target_problem(self.options.json_path)
             if problem:
                 raise pytest.UsageError(f"--compliance-json: {problem}")
+        if self.options.asff_path is not None:
+            problem = ocsf.target_problem(self.options.asff_path)
+            if problem:
+                raise pytest.UsageError(f"--compliance-asff: {problem}")
         if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):
             from pytest_awscompliance.reporting.html import HtmlHooks
 
@@ -82,6 +89,11 @@ class ReportingPlugin:
         return {a.account_id: f"{a.label}: {', '.join(plan.regions.get(a.account_id, []))}"
                 for a in plan.accounts}
 
+    def home_regions(self) -> dict[str, str]:
+        """Each scanned account's home region (where its global results are imported)."""
+        plan = self._plan()
+        return {a.account_id: a.home_region for a in plan.accounts} if plan is not None else {}
+
     def partition(self) -> str | None:
         plan = self._plan()
         return plan.partition if plan is not None else None
@@ -99,6 +111,7 @@ class ReportingPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.is_worker:
             return
+        junit_classname(self.config, report)
         result = result_of(report)
         if result is not None:
             self._results[result.nodeid] = merge(self._results.get(result.nodeid), result)
@@ -122,6 +135,13 @@ class ReportingPlugin:
                                         now_ms=int(time.time() * 1000))
             ocsf.write_atomic(self.options.json_path, findings)
             self.json_written = str(self.options.json_path)
+        if self.options.asff_path is not None and not broken:
+            batches = asff.to_batches(results, version=_version(DIST),
+                                      partition=self.partition() or "aws",
+                                      homes=self.home_regions(),
+                                      now_ms=int(time.time() * 1000))
+            asff.write_atomic(self.options.asff_path, batches)
+            self.asff_written = str(self.options.asff_path)
         status = gate.exit_status(int(session.exitstatus), results, self.options.fail_on,
                                   self.other_failures)
         if status != int(session.exitstatus):
@@ -142,6 +162,8 @@ class ReportingPlugin:
                                       fail_on=self.options.fail_on)
         if self.json_written:
             lines.append(f"OCSF findings: {self.json_written}")
+        if self.asff_written:
+            lines.append(f"Security Hub (ASFF) findings: {self.asff_written}")
         if not lines:
             return
         terminalreporter.section("aws compliance summary")

@@ -34,6 +34,10 @@ class DemoScan:
     def findings(self) -> Path:
         return self.directory / "findings.json"
 
+    @property
+    def asff(self) -> Path:
+        return self.directory / "findings.asff.jsonl"
+
 
 def _environment() -> dict[str, str]:
     """This environment without AWS settings or pytest state that could leak into the scan."""
@@ -43,11 +47,12 @@ def _environment() -> dict[str, str]:
 
 @functools.cache
 def demo_scan(directory: Path, workers: int = 0) -> DemoScan:
-    """Run the demo scan in a subprocess writing HTML, JUnit (xunit2) and OCSF JSON."""
+    """Run the demo scan in a subprocess writing HTML, JUnit (xunit2), OCSF JSON and ASFF."""
     directory.mkdir(parents=True, exist_ok=True)
     args = [sys.executable, "-m", "pytest", *DEMO_ARGS, "-q", "-p", "no:cacheprovider",
             "--html=report.html", "--self-contained-html", "--junitxml=junit.xml",
-            "-o", "junit_family=xunit2", "--compliance-json=findings.json"]
+            "-o", "junit_family=xunit2", "--compliance-json=findings.json",
+            "--compliance-asff=findings.asff.jsonl"]
     if workers:
         args += ["-n", str(workers)]
     done = subprocess.run(args, cwd=directory, env=_environment(), capture_output=True,

@@ -1,15 +1,25 @@
-"""OCSF mapping and the atomic findings file (pure parts)."""
+"""OCSF mapping and the atomic findings file; every record a consumer would read (fakes of
+each outcome and a real demo scan's output) parses with py-ocsf-models and validates against
+the official OCSF JSON Schema of Detection Finding."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
+from py_ocsf_models.events.findings.detection_finding import DetectionFinding
+from pydantic import ValidationError
 
 from pytest_awscompliance.reporting import ocsf
 from pytest_awscompliance.reporting.results import ControlResult
+from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
+
+SCHEMA = Path(__file__).parent.parent / "data" / "ocsf-detection-finding.schema.json"
+OUTCOMES = ("passed", "failed", "error", "waived", "skipped")
 
 BASE = ControlResult(control_id="ec2-imdsv2", severity="high", account="111111111111",
                      region="us-east-1",
@@ -136,3 +146,85 @@ def test_write_atomic_keeps_the_old_file_on_failure(tmp_path: Path,
         ocsf.write_atomic(path, [{"b": 2}])
     assert json.loads(path.read_text()) == [{"a": 1}]
     assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]
+
+
+# -- consumers: py-ocsf-models and the official JSON Schema ------------------------------
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft7Validator:
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoScan:
+    return demo_scan(tmp_path_factory.getbasetemp() / DEMO_DIR, workers=2)
+
+
+def fakes() -> list[dict[str, Any]]:
+    """One record per outcome, a resource and an account setting, with every optional part."""
+    waiver = {"justification": "legacy", "owner": "alice", "expires": "2099-01-31"}
+    results = [dataclasses.replace(BASE, outcome=o, waiver=waiver if o == "waived" else None,
+                                   missing_permission="s3:GetBucketPolicy" if o == "error"
+                                   else "") for o in OUTCOMES]
+    results.append(dataclasses.replace(BASE, resource="111111111111/global", region="global",
+                                       remediation="", frameworks=()))
+    return ocsf.to_findings(results, version="0.1.0", now_ms=1)
+
+
+def test_schema_is_the_official_detection_finding_1_1_0() -> None:
+    schema = json.loads(SCHEMA.read_text())
+    assert schema["$id"] == "https://schema.ocsf.io/schema/classes/detection_finding"
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert (schema["title"], schema["additionalProperties"]) == ("Detection Finding", False)
+    assert schema["properties"]["class_uid"]["const"] == ocsf.CLASS_UID
+    assert "1.1.0" in schema["$comment"] and ocsf.OCSF_VERSION == "1.1.0"
+    assert set(schema["required"]) == {"activity_id", "category_uid", "class_uid", "cloud",
+                                       "finding_info", "metadata", "severity_id", "time",
+                                       "type_uid"}
+    assert schema["$defs"]["cloud"]["required"] == ["provider"]
+
+
+def test_schema_rejects_what_ocsf_does_not_allow(validator: jsonschema.Draft7Validator) -> None:
+    """The checks below can fail: an attribute outside the class, a wrong enum, a gap."""
+    good = ocsf.to_finding(BASE, version="1")
+    assert not list(validator.iter_errors(good))
+    for broken in ({**good, "compliance": {"status": "Fail"}},  # Compliance Finding only
+                   {**good, "severity_id": 7},
+                   {**good, "cloud": {"account": good["cloud"]["account"]}},
+                   {**good, "resources": [{**good["resources"][0], "arn": "x"}]}):
+        assert list(validator.iter_errors(broken))
+
+
+@pytest.mark.parametrize("index", range(len(OUTCOMES) + 1))
+def test_every_kind_of_record_is_valid_ocsf(index: int,
+                                            validator: jsonschema.Draft7Validator) -> None:
+    finding = fakes()[index]
+    assert [e.message for e in validator.iter_errors(finding)] == []
+    parsed = DetectionFinding.model_validate(finding)
+    assert parsed.cloud is not None and parsed.cloud.account is not None
+    assert (parsed.cloud.account.uid, parsed.cloud.account.type_id) == ("111111111111", 10)
+    assert parsed.finding_info.uid == finding["finding_info"]["uid"]
+    assert int(parsed.type_uid) == 200401 and int(parsed.severity_id) == 4
+
+
+def test_py_ocsf_models_rejects_a_record_without_the_account_name() -> None:
+    finding = ocsf.to_finding(BASE, version="1")
+    del finding["cloud"]["account"]["name"]
+    with pytest.raises(ValidationError, match="name"):
+        DetectionFinding.model_validate(finding)
+
+
+def test_demo_scan_records_parse_and_validate(demo: DemoScan,
+                                              validator: jsonschema.Draft7Validator) -> None:
+    findings = json.loads(demo.findings.read_text())
+    assert len(findings) > 20
+    assert {"PASS", "FAIL"} <= {f["status_code"] for f in findings}
+    for finding in findings:
+        assert [e.message for e in validator.iter_errors(finding)] == [], finding["message"]
+        parsed = DetectionFinding.model_validate(finding)
+        assert parsed.cloud is not None and parsed.cloud.account is not None
+        assert parsed.cloud.account.uid == finding["cloud"]["account"]["uid"]
+        assert parsed.resources and parsed.resources[0].uid == finding["resources"][0]["uid"]

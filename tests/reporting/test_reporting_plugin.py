@@ -145,8 +145,8 @@ def test_ocsf_findings_fields(pytester: pytest.Pytester) -> None:
     assert fail["resources"] == [{"uid": "arn:aws:s3:::bucket-a", "name": "bucket-a",
                                   "type": "AwsS3Bucket", "region": "us-east-1",
                                   "cloud_partition": "aws"}]
-    assert fail["cloud"] == {"provider": "AWS", "account": {"uid": "111111111111"},
-                             "region": "us-east-1"}
+    assert fail["cloud"] == {"provider": "AWS", "region": "us-east-1", "account": {
+        "uid": "111111111111", "name": "111111111111", "type_id": 10, "type": "AWS Account"}}
     assert fail["unmapped"]["compliance"]["requirements"] == ["aws-fsbp:S3.1", "cis-aws-3.0:2.1.4"]
     assert fail["unmapped"]["compliance"]["standards"] == ["aws-fsbp", "cis-aws-3.0"]
     assert fail["unmapped"]["compliance"]["status"] == "Fail"
