@@ -97,8 +97,13 @@ class PolicyError(ValueError):
     example ``statement 2 (Sid 'Admins'): unknown condition operator 'StringEqualz'``.
     It does not name the policy (the parser does not know it): a caller that
     catches it must add the policy's name and fail closed (an ERROR), never
-    treat the document as granting nothing.
+    treat the document as granting nothing (`naming` builds the caller's error).
     """
+
+    def naming(self, policy: str) -> PolicyError:
+        """The same error with the unreadable policy named first, e.g. for a control's ERROR:
+        ``inline policy 'ops' of user/alice cannot be read: statement 2: ...``."""
+        return PolicyError(f"{policy} cannot be read: {self}")
 
 
 @dataclass(frozen=True)
