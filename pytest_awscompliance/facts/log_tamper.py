@@ -154,9 +154,14 @@ def for_principal(policy: Policy, principal: Principal, account: str) -> Policy:
     """
     context = normalize_context({"aws:PrincipalArn": principal.arn,
                                  "aws:PrincipalAccount": account or None})
+    known = PRINCIPAL_KEYS & context.keys() if context else frozenset()
     statements = []
     for statement in policy.statements:
-        decided = [c for c in statement.conditions if c.key in PRINCIPAL_KEYS]
+        # Only keys this context carries, with no policy variable in the values: to the
+        # evaluator a context is the whole request, so a key or variable missing from it
+        # (no account id, another key) would be decided, not left unknown.
+        decided = [c for c in statement.conditions
+                   if c.key in known and not any("${" in v for v in c.values)]
         if not decided:
             statements.append(statement)
             continue

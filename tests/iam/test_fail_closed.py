@@ -115,3 +115,14 @@ def test_admin_with_forallvalues_null_deny_is_still_full_admin(
     assert result.only(PASSING) == "passed"
     assert result.only(FAILING) == "failed"
     assert "allows every action on every resource" in result.message(FAILING)
+
+
+def test_log_tamper_leaves_unknown_account_conditions_unknown() -> None:
+    """The principal context is partial: a condition on a key it lacks stays conditional."""
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "cloudtrail:*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalAccount": "111111111111"}}}]}
+    principal = role(GrantedPolicy("p", document, owner="role/ops"))
+    assert [g.conditional for g in grants(principal, PROBES)] == [True]
+    assert [g.conditional for g in grants(principal, PROBES, account="111111111111")] == [False]
+    assert grants(principal, PROBES, account="222222222222") == []
