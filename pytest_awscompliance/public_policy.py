@@ -18,7 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_awscompliance.iam.policy import Condition, Principal, Statement, parse_policy
+from pytest_awscompliance.iam.policy import (
+    Condition,
+    PolicyError,
+    Principal,
+    Statement,
+    parse_policy,
+)
 
 __all__ = ["PublicGrant", "is_public", "public_grants", "restricting_condition"]
 
@@ -162,16 +168,24 @@ def _grant(statement: Statement) -> PublicGrant | None:
     return PublicGrant(statement.sid, principal, statement.not_actions or (), not_actions=True)
 
 
-def public_grants(policy: Mapping[str, Any] | str | bytes) -> list[PublicGrant]:
+def public_grants(policy: Mapping[str, Any] | str | bytes, *,
+                  name: str = "resource policy") -> list[PublicGrant]:
     """The ``Allow`` statements of a resource policy that everyone can use.
 
-    ``policy`` is the document as S3/ECR return it (a JSON string) or a dict. Raises
-    ``PolicyError`` for a document AWS would reject.
+    ``policy`` is the document as S3/ECR return it (a JSON string) or a dict. Fails
+    closed: a document AWS would reject raises ``PolicyError`` naming the policy (``name``,
+    e.g. ``bucket policy of arn:aws:s3:::b``), the statement and the construct, so the
+    control that asked ERRORs instead of calling the resource private.
     """
-    parsed = parse_policy(policy, kind="resource")
+    try:
+        parsed = parse_policy(policy, kind="resource")
+    except PolicyError as exc:
+        raise exc.naming(name) from None
     return [grant for grant in map(_grant, parsed.statements) if grant is not None]
 
 
-def is_public(policy: Mapping[str, Any] | str | bytes | None) -> bool:
-    """True when some ``Allow`` statement of ``policy`` is open to everyone."""
-    return policy is not None and bool(public_grants(policy))
+def is_public(policy: Mapping[str, Any] | str | bytes | None, *,
+              name: str = "resource policy") -> bool:
+    """True when some ``Allow`` statement of ``policy`` is open to everyone (fails closed
+    like `public_grants`)."""
+    return policy is not None and bool(public_grants(policy, name=name))

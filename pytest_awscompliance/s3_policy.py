@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pytest_awscompliance.iam.matching import action_matches, resource_matches
-from pytest_awscompliance.iam.policy import Condition, Statement, parse_policy
+from pytest_awscompliance.iam.policy import Condition, PolicyError, Statement, parse_policy
 from pytest_awscompliance.public_policy import PublicGrant
 
 __all__ = [
@@ -118,10 +118,16 @@ def denies_insecure_transport(policy: Mapping[str, Any] | str | bytes | None,
     cover ``s3:GetObject`` and ``s3:PutObject``, whose resources cover the bucket and
     ``bucket/*``, and whose only condition is ``Bool aws:SecureTransport = false`` (or
     ``NumericLessThan s3:TlsVersion``): a statement with more conditions denies less.
+    Fails closed: a policy AWS would reject raises ``PolicyError`` naming the bucket policy,
+    the statement and the construct (the control ERRORs).
     """
     if policy is None:
         return False
-    for statement in parse_policy(policy, kind="resource").statements:
+    try:
+        parsed = parse_policy(policy, kind="resource")
+    except PolicyError as exc:
+        raise exc.naming(f"bucket policy of {bucket_arn}") from None
+    for statement in parsed.statements:
         if (statement.effect == "Deny" and _everyone(statement)
                 and _covers_actions(statement) and _covers_bucket(statement, bucket_arn)
                 and len(statement.conditions) == 1

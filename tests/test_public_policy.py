@@ -104,3 +104,25 @@ def test_ecr_policy_without_resource_is_judged() -> None:
 def test_invalid_document_raises_policy_error() -> None:
     with pytest.raises(PolicyError):
         public_grants("{not json")
+
+
+def test_invalid_document_fails_closed_naming_policy_statement_and_construct() -> None:
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": "*", "Condition": {"StringEqualz": {"aws:SourceVpce": "vpce-1"}}}]}
+    with pytest.raises(PolicyError) as caught:
+        public_grants(document, name="bucket policy of arn:aws:s3:::b")
+    assert str(caught.value) == (
+        "bucket policy of arn:aws:s3:::b cannot be read: statement 1 (Sid 'Open'): "
+        "unknown condition operator 'StringEqualz'")
+    with pytest.raises(PolicyError, match=r"^resource policy cannot be read: statement 1"):
+        is_public(document)
+
+
+def test_forallvalues_null_is_read_not_dropped() -> None:
+    """A statement AWS accepts is analysed: an open Allow next to ForAllValues:Null stays open."""
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*",
+         "Condition": {"ForAllValues:Null": {"aws:TagKeys": "true"}}}]}
+    assert is_public(document)

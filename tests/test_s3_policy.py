@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance.iam import PolicyError
 from pytest_awscompliance.public_policy import PublicGrant
 from pytest_awscompliance.s3_policy import (
     access_kinds,
@@ -93,3 +94,13 @@ def test_tls_only_policies(policy: str) -> None:
 @pytest.mark.parametrize("policy", NOT_TLS_ONLY.values(), ids=NOT_TLS_ONLY.keys())
 def test_not_tls_only_policies(policy: str | None) -> None:
     assert not denies_insecure_transport(policy, BUCKET)
+
+
+def test_unreadable_bucket_policy_fails_closed_naming_the_bucket() -> None:
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": BUCKET,
+         "Condition": {"Bool": {"aws:SecureTransport": {"nested": "false"}}}}]}
+    with pytest.raises(PolicyError, match=(
+            r"^bucket policy of arn:aws:s3:::logs cannot be read: statement 1: "
+            r"Condition Bool 'aws:SecureTransport' values must be")):
+        denies_insecure_transport(document, BUCKET)

@@ -33,7 +33,8 @@ def test_repository_policy_not_public(ecr_repository, aws):
     pinning the caller (aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount,
     aws:PrincipalArn... with fixed values)."""
     policy = repository_policy(aws, ecr_repository)
-    grants = public_grants(policy) if policy is not None else []
+    grants = (public_grants(policy, name=f"repository policy of {ecr_repository.arn}")
+              if policy is not None else [])
     assert not grants, (
         f"repository {ecr_repository.name} is public: "
         f"{'; '.join(g.describe() for g in grants)}"

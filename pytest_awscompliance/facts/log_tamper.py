@@ -133,14 +133,16 @@ PRINCIPAL_KEYS = frozenset({"aws:principalarn", "aws:principalaccount"})
 """Request keys known for a principal; every other condition key stays unknown."""
 
 
-def _parsed(documents: Iterable[object], kind: str) -> list[Policy]:
-    """The documents that parse (an invalid one cannot grant anything AWS would accept)."""
+def _parsed(documents: Iterable[tuple[str, object]], kind: str) -> list[Policy]:
+    """Parse ``(name, document)`` pairs. Fails closed: a document AWS would reject raises
+    `PolicyError` naming the policy, the statement and the construct (the control ERRORs);
+    skipping it could hide a grant or, for a boundary or SCP, a limit."""
     found = []
-    for document in documents:
+    for name, document in documents:
         try:
             found.append(as_policy(document, kind=kind))  # type: ignore[arg-type]
-        except PolicyError:
-            continue
+        except PolicyError as exc:
+            raise exc.naming(name) from None
     return found
 
 
@@ -152,9 +154,14 @@ def for_principal(policy: Policy, principal: Principal, account: str) -> Policy:
     """
     context = normalize_context({"aws:PrincipalArn": principal.arn,
                                  "aws:PrincipalAccount": account or None})
+    known = PRINCIPAL_KEYS & context.keys() if context else frozenset()
     statements = []
     for statement in policy.statements:
-        decided = [c for c in statement.conditions if c.key in PRINCIPAL_KEYS]
+        # Only keys this context carries, with no policy variable in the values: to the
+        # evaluator a context is the whole request, so a key or variable missing from it
+        # (no account id, another key) would be decided, not left unknown.
+        decided = [c for c in statement.conditions
+                   if c.key in known and not any("${" in v for v in c.values)]
         if not decided:
             statements.append(statement)
             continue
@@ -170,14 +177,18 @@ def grants(principal: Principal, requests: Iterable[Probe], scp_levels: ScpLevel
            account: str = "") -> list[Grant]:
     """The probes the principal's identity policies allow, within its boundary and SCPs."""
 
-    def resolved(documents: Iterable[object], kind: str) -> list[Policy]:
+    def resolved(documents: Iterable[tuple[str, object]], kind: str) -> list[Policy]:
         return [for_principal(p, principal, account) for p in _parsed(documents, kind)]
 
-    boundary = resolved([principal.boundary] if principal.boundary else [], "boundary")
-    policy_set = PolicySet(resolved((p.document for p in principal.policies if p.document),
-                                    "identity"),
-                           boundary=boundary[0] if boundary else None,
-                           scp_levels=[resolved(level, "scp") for level in scp_levels or []])
+    boundary_name = f"permissions boundary {principal.boundary_arn} of {principal.label}"
+    boundary = resolved([(boundary_name, principal.boundary)] if principal.boundary else [],
+                        "boundary")
+    identity = ((p.describe(), p.document) for p in principal.policies if p.document)
+    levels = [resolved(((f"SCP {i} at organization level {depth}", doc)
+                        for i, doc in enumerate(level, 1)), "scp")
+              for depth, level in enumerate(scp_levels or [], 1)]
+    policy_set = PolicySet(resolved(identity, "identity"),
+                           boundary=boundary[0] if boundary else None, scp_levels=levels)
     found: dict[str, Grant] = {}
     for probe in requests:
         decision = policy_set.evaluate(probe.action, probe.resource)

@@ -90,7 +90,7 @@ def public_exposure(aws: AwsContext, bucket: Bucket) -> list[str]:
     reasons = []
     policy = None if flags["RestrictPublicBuckets"] else bucket_policy(aws, bucket)
     if policy is not None:
-        grants = public_grants(policy)
+        grants = public_grants(policy, name=f"bucket policy of {bucket.arn}")
         if grants or policy_status_public(aws, bucket):
             kinds = access_kinds(grants) or ["access"]
             detail = "; ".join(g.describe() for g in grants) or "GetBucketPolicyStatus IsPublic"

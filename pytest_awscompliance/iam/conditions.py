@@ -1,7 +1,8 @@
 """Three-valued evaluation of IAM Condition blocks.
 
 Every function returns ``True`` (condition holds), ``False`` (it does not) or
-``None`` (unknown: the request context does not say). Semantics:
+``None`` (unknown: the request context does not say). Semantics (IAM User Guide,
+"IAM JSON policy elements: Condition operators" and "Policy variables"):
 
 * Operators, keys and values inside one block are combined with AND; the
   values listed for one key are combined with OR.
@@ -9,11 +10,18 @@ Every function returns ``True`` (condition holds), ``False`` (it does not) or
   ``Bool`` compares the strings ``"true"``/``"false"`` case-insensitively.
 * ``context=None`` means nothing is known about the request: any non-empty
   block is unknown.
-* With a context, a key absent from it is decided by the operator's
-  missing-key semantics when it has one — ``...IfExists``: true; negated
-  operators (``StringNotEquals``, ``ArnNotLike``, ``NotIpAddress``, ...):
-  true; ``ForAllValues:``: true (vacuous); ``ForAnyValue:``: false; ``Null``
-  tests presence — and is unknown otherwise.
+* A context (``{}`` included) is the *full* request context, so the result is
+  never unknown. A key absent from it (or with an empty value): ``...IfExists``
+  true; ``ForAllValues:`` true (vacuous); ``ForAnyValue:`` false; otherwise a
+  negated operator (``StringNotEquals``, ``ArnNotLike``, ``NotIpAddress``, ...)
+  true and a positive one false. ``Null`` (with or without a qualifier) tests
+  presence.
+* A policy variable the context cannot resolve has no value: it equals and
+  is like nothing (a positive operator does not match, a negated one does).
+* A context value that is malformed for the operator's type (a non-number
+  under ``Numeric*``, a non-date under ``Date*``, a non-ARN under ``Arn*``, a
+  non-address under ``*IpAddress``) matches neither the operator nor its
+  negation.
 """
 
 from __future__ import annotations
@@ -109,44 +117,77 @@ def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
         return None
 
 
-def _in_network(address: str, cidr: str) -> bool:
-    network = _network(cidr)
-    if network is None:
-        return False
+@lru_cache(maxsize=4096)
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(address.strip()) in network
+        return ipaddress.ip_address(text.strip())
     except ValueError:
-        return False
+        return None
 
 
-def _compare(base: str, actual: str, expected: str, context: Context, variables: bool) -> Tri:
-    """Does one context value satisfy one policy value under a positive operator?"""
+def _in_network(address: str, cidr: str) -> bool:
+    network, parsed = _network(cidr), _address(address)
+    return network is not None and parsed is not None and parsed in network
+
+
+def _is_arn(text: str) -> bool:
+    return text.startswith("arn:") and text.count(":") >= 5
+
+
+def _well_formed(base: str, actual: str) -> bool:
+    """Is a context value of the type the (positive) operator ``base`` compares?"""
+    if base.startswith("Numeric"):
+        return _number(actual) is not None
+    if base.startswith("Date"):
+        return _date(actual) is not None
+    if base.startswith("Arn"):
+        return _is_arn(actual)
+    if base == "IpAddress":
+        return _address(actual) is not None
+    return True
+
+
+def _compare(base: str, actual: str, expected: str, context: Context, variables: bool) -> bool:
+    """Does one context value satisfy one policy value under a positive operator?
+
+    An unresolvable policy variable in ``expected`` has no value and matches nothing.
+    """
     if base.startswith("String"):
         if base == "StringLike":
-            return like_matches(expected, actual, context, variables=variables)
+            return bool(like_matches(expected, actual, context, variables=variables))
         wanted = substitute(expected, context, variables=variables)
         if wanted is None:
-            return None
+            return False
         if base == "StringEqualsIgnoreCase":
             return actual.lower() == wanted.lower()
         return actual == wanted
     if base.startswith("Arn"):
-        return resource_matches(expected, actual, context, variables=variables)
+        return _is_arn(actual) and bool(
+            resource_matches(expected, actual, context, variables=variables)
+        )
     if base.startswith(("Numeric", "Date")):
-        parse = _number if base.startswith("Numeric") else _date
-        left, right = parse(actual), parse(expected)
+        numeric = base.startswith("Numeric")
+        wanted = substitute(expected, context, variables=variables)
+        if wanted is None:
+            return False
+        parse = _number if numeric else _date
+        left, right = parse(actual), parse(wanted)
         if left is None or right is None:
             return False
-        return _ORDER[base[7:] if base.startswith("Numeric") else base[4:]](left, right)
+        return _ORDER[base[7:] if numeric else base[4:]](left, right)
     if base == "Bool":
-        return actual.lower() == expected.lower()
+        wanted = substitute(expected, context, variables=variables)
+        return wanted is not None and actual.lower() == wanted.lower()
     if base == "IpAddress":
         return _in_network(actual, expected)
     return actual == expected  # BinaryEquals
 
 
 def evaluate_condition(condition: Condition, context: Context | None, *, variables: bool) -> Tri:
-    """Evaluate one operator/key pair against a normalised context."""
+    """Evaluate one operator/key pair against a normalised context.
+
+    ``None`` only when ``context`` is ``None`` (nothing known about the request).
+    """
     if context is None:
         return None
     actual = context.get(condition.key)
@@ -159,18 +200,19 @@ def evaluate_condition(condition: Condition, context: Context | None, *, variabl
             return True
         if condition.qualifier == "ForAnyValue":
             return False
-        if negated:
-            return True
-        return None if actual is None else False
+        return negated
     base = _POSITIVE.get(condition.base, condition.base)
+    wants = condition.values
 
-    def single(value: str) -> Tri:
-        hit = or3(_compare(base, value, want, context, variables) for want in condition.values)
-        return not3(hit) if negated else hit
+    def single(value: str) -> bool:
+        if negated and not _well_formed(base, value):
+            return False
+        hit = any(_compare(base, value, want, context, variables) for want in wants)
+        return not hit if negated else hit
 
     if condition.qualifier == "ForAllValues" or (negated and not condition.qualifier):
-        return and3(single(value) for value in actual)
-    return or3(single(value) for value in actual)
+        return all(single(value) for value in actual)
+    return any(single(value) for value in actual)
 
 
 def evaluate_conditions(

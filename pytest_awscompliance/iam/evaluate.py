@@ -2,8 +2,10 @@
 
 A statement *applies* to a request when its Action/NotAction, Resource/
 NotResource and Condition all hold. Each part is True, False or None
-(unknown: an unresolved policy variable, a condition key the context does not
-carry, or ``resource=None`` meeting a specific ARN or a NotResource). Within one
+(unknown: ``context=None`` meeting a Condition or a policy variable, or
+``resource=None`` meeting a specific ARN or a NotResource). A given context is
+the full request context: an absent key or an unresolvable variable is then
+decided as AWS does, never unknown (see `conditions`). Within one
 *layer* (the identity policies, the permissions boundary, one SCP level):
 
 * an applying Deny → DENY; a Deny that *may* apply is not applied but marks the
@@ -188,7 +190,7 @@ class _Compiled:
                 if hit:
                     res = True
                     break
-                if hit is None:
+                if hit is None and context is None:  # with a context: no value, no match
                     res = None
             if self.not_resources is not None and res is not None:
                 res = not res

@@ -9,7 +9,8 @@ trailing ``*``, which may run past ``:``; ``*`` always spans ``/``.
 Policy variables (``${aws:username}``, ``${aws:PrincipalTag/team}``,
 ``${key, 'default'}`` and the escapes ``${*}``, ``${?}``, ``${$}``) are
 substituted from a request context as literals. A variable the context cannot
-resolve makes the match *unknown* (``None``). Compiled patterns are cached with
+resolve makes the match *unknown* (``None``); the evaluator reads that as "no value,
+matches nothing" when a (full) context was given. Compiled patterns are cached with
 `functools.lru_cache`, so no regular expression is compiled per call.
 """
 

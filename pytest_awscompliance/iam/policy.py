@@ -90,7 +90,20 @@ _QUALIFIERS = {"forallvalues": "ForAllValues", "foranyvalue": "ForAnyValue"}
 
 
 class PolicyError(ValueError):
-    """An IAM policy document that AWS would reject (one-line message)."""
+    """An IAM policy document that AWS would reject.
+
+    The message is one line and self-explaining: it names the statement (its
+    1-based index, and its Sid when it has one) and the construct at fault, for
+    example ``statement 2 (Sid 'Admins'): unknown condition operator 'StringEqualz'``.
+    It does not name the policy (the parser does not know it): a caller that
+    catches it must add the policy's name and fail closed (an ERROR), never
+    treat the document as granting nothing (`naming` builds the caller's error).
+    """
+
+    def naming(self, policy: str) -> PolicyError:
+        """The same error with the unreadable policy named first, e.g. for a control's ERROR:
+        ``inline policy 'ops' of user/alice cannot be read: statement 2: ...``."""
+        return PolicyError(f"{policy} cannot be read: {self}")
 
 
 @dataclass(frozen=True)
@@ -234,8 +247,16 @@ def _parse_document(doc: Any, kind: str) -> Policy:
     return Policy(statements=statements, version=version, id=policy_id, kind=kind)
 
 
+def _where(raw: Any, index: int) -> str:
+    """``statement 2`` or ``statement 2 (Sid "ReadOnly")``: how a message names a statement."""
+    sid = raw.get("Sid") if isinstance(raw, Mapping) else None
+    if isinstance(sid, str) and sid:
+        return f"statement {index} (Sid {_short(sid)})"
+    return f"statement {index}"
+
+
 def _parse_statement(raw: Any, index: int, kind: str) -> Statement:
-    where = f"statement {index}"
+    where = _where(raw, index)
     if not isinstance(raw, Mapping):
         raise PolicyError(f"{where}: must be an object, got {_short(raw)}")
     for key in raw:
@@ -365,7 +386,7 @@ def _operator(operator: Any, where: str) -> tuple[str, str, bool]:
     if if_exists:
         name = name[: -len("IfExists")]
     base = _OPERATOR_BY_LOWER.get(name.lower())
-    if base is None or (base == "Null" and (if_exists or qualifier)):
+    if base is None or (base == "Null" and if_exists):
         raise PolicyError(f"{where}: unknown condition operator {_short(operator)}")
     return base, qualifier, if_exists
 

@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 
 from pytest_awscompliance.facts.log_tamper import Probe, describe, grants, tamperers
+from pytest_awscompliance.iam import PolicyError
 from pytest_awscompliance.principals import build
 from tests.harness import CALLER, FAILING, PASSING, REGION, MotoWorld, control_file, scan
 from tests.stubs import deny
@@ -145,12 +146,15 @@ def test_no_logging_resources_means_any_resource() -> None:
             ("wide", "/", doc(allow("cloudtrail:StopLogging"))),
             ("scoped", "/", doc(allow("cloudtrail:StopLogging",
                                       "arn:aws:cloudtrail:*:1:trail/x"))),
-            ("AWSServiceRoleForX", "/aws-service-role/x.amazonaws.com/", doc(allow("*"))),
-            ("broken", "/", '{"Statement": [{"Effect": "Maybe"}]}'))]}
+            ("AWSServiceRoleForX", "/aws-service-role/x.amazonaws.com/", doc(allow("*"))))]}
     found = tamperers(build(details, {}), [Probe("cloudtrail:StopLogging")], [])
     assert describe(found) == ("role/scoped (conditionally: cloudtrail:StopLogging), "
                                "role/wide (cloudtrail:StopLogging)")
-    assert grants(build(details, {}).roles["broken"], [Probe("cloudtrail:StopLogging")]) == []
+    broken = {"RoleDetailList": [{"RoleName": "broken", "Arn": "arn:aws:iam::1:role/broken",
+                                  "Path": "/", "RolePolicyList": [{"PolicyName": "p",
+                                  "PolicyDocument": {"Statement": [{"Effect": "Maybe"}]}}]}]}
+    with pytest.raises(PolicyError, match=r"^inline policy 'p' of role/broken cannot be read"):
+        grants(build(broken, {}).roles["broken"], [Probe("cloudtrail:StopLogging")])
 
 
 def test_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,

@@ -413,10 +413,10 @@ CASES = [
         context={"ec2:InstanceType": "p4d.24xlarge"},
     ),
     Case(
-        "cond-positive-operator-absent-key-is-unknown",
+        "cond-positive-operator-absent-key-is-false",
         [cond_allow("StringEquals", "aws:PrincipalTag/team", "dev")],
         "s3:GetObject",
-        COND,
+        IMPLICIT,
         context={"aws:RequestedRegion": "eu-west-1"},
     ),
     Case(
@@ -513,12 +513,19 @@ CASES = [
         context={"aws:username": "alice"},
     ),
     Case(
-        "variable-unresolved-is-conditional",
+        "variable-unresolved-with-a-context-matches-no-resource",
+        [pol(allow("iam:CreateAccessKey", f"arn:aws:iam::{ACCT}:user/${{aws:username}}"))],
+        "iam:CreateAccessKey",
+        IMPLICIT,
+        resource=f"arn:aws:iam::{ACCT}:user/bob",
+        context={},
+    ),
+    Case(
+        "variable-unresolved-without-a-context-is-conditional",
         [pol(allow("iam:CreateAccessKey", f"arn:aws:iam::{ACCT}:user/${{aws:username}}"))],
         "iam:CreateAccessKey",
         COND,
         resource=f"arn:aws:iam::{ACCT}:user/bob",
-        context={},
     ),
     Case(
         "variable-principal-tag-in-resource",
@@ -763,6 +770,748 @@ def test_case_ids_are_unique() -> None:
     assert len({c.id for c in CASES}) == len(CASES) >= 45
 
 
+# --- AWS semantics with a full request context, one case per documented rule -------------
+# Every case cites the section of the IAM User Guide the rule comes from. A context (``{}``
+# included) is the full request context; ``context=None`` is "nothing known" (three-valued).
+
+OPS = "IAM JSON policy elements: Condition operators"
+S_STRING = f"{OPS} - String condition operators"
+S_NUMERIC = f"{OPS} - Numeric condition operators"
+S_DATE = f"{OPS} - Date condition operators"
+S_BOOL = f"{OPS} - Boolean condition operators"
+S_BINARY = f"{OPS} - Binary condition operators"
+S_IP = f"{OPS} - IP address condition operators"
+S_ARN = f"{OPS} - Amazon Resource Name (ARN) condition operators"
+S_IFEXISTS = "Condition operators: ...IfExists condition operators"
+S_NULL = f"{OPS} - Condition operator to check existence of condition keys"
+S_MISSING = "IAM JSON policy elements: Condition - The condition context key is not present"
+S_SET = "Multivalued context keys - Set operators ForAllValues and ForAnyValue"
+S_VAR_NONE = "Policy variables - Policy variables with no value"
+S_VAR_DEFAULT = "Policy variables - Specifying default values"
+S_VAR_SPECIAL = "Policy variables - Special characters"
+S_VAR_WHERE = "Policy variables - Where you can use policy variables"
+S_LOGIC = "Policy evaluation logic - Determining whether a request is allowed or denied"
+
+USER_ALICE = f"arn:aws:iam::{ACCT}:user/alice"
+
+
+class AwsCase(NamedTuple):
+    id: str
+    cite: str
+    policies: list[Any]
+    expected: Decision
+    context: dict[str, Any] | None
+    action: str = "s3:GetObject"
+    resource: str | None = None
+
+
+def cond_deny(operator: str, key: str, value: Any) -> list[dict[str, Any]]:
+    """Admin plus one conditional Deny of everything: DENY iff the condition holds."""
+    return [ADMIN, pol(deny("*", condition={operator: {key: value}}))]
+
+
+def ca(operator: str, key: str, value: Any) -> list[dict[str, Any]]:
+    """One conditional Allow of s3:GetObject: ALLOW iff the condition holds."""
+    return [cond_allow(operator, key, value)]
+
+
+TAG = "aws:PrincipalTag/team"
+IP = "aws:SourceIp"
+ARNKEY = "aws:PrincipalArn"
+NOW = "aws:CurrentTime"
+EPOCH = "aws:EpochTime"
+AGE = "aws:MultiFactorAuthAge"
+TAGKEYS = "aws:TagKeys"
+
+AWS_CASES = [
+    # --- String -----------------------------------------------------------------------
+    AwsCase("str-equals-exact", S_STRING, ca("StringEquals", TAG, "dev"), ALLOW, {TAG: "dev"}),
+    AwsCase(
+        "str-equals-is-case-sensitive",
+        S_STRING,
+        ca("StringEquals", TAG, "dev"),
+        IMPLICIT,
+        {TAG: "Dev"},
+    ),
+    AwsCase(
+        "str-equals-ignore-case",
+        S_STRING,
+        ca("StringEqualsIgnoreCase", TAG, "dev"),
+        ALLOW,
+        {TAG: "DEV"},
+    ),
+    AwsCase(
+        "str-not-equals-ignore-case-same-word",
+        S_STRING,
+        ca("StringNotEqualsIgnoreCase", TAG, "dev"),
+        IMPLICIT,
+        {TAG: "DEV"},
+    ),
+    AwsCase(
+        "str-not-equals-other-value",
+        S_STRING,
+        ca("StringNotEquals", TAG, "dev"),
+        ALLOW,
+        {TAG: "ops"},
+    ),
+    AwsCase(
+        "str-like-question-mark-one-char",
+        S_STRING,
+        ca("StringLike", TAG, "d?v"),
+        ALLOW,
+        {TAG: "dev"},
+    ),
+    AwsCase(
+        "str-not-like-matching-value",
+        S_STRING,
+        ca("StringNotLike", TAG, "d*"),
+        IMPLICIT,
+        {TAG: "dev"},
+    ),
+    AwsCase(
+        "str-not-like-non-matching-value",
+        S_STRING,
+        ca("StringNotLike", TAG, "d*"),
+        ALLOW,
+        {TAG: "ops"},
+    ),
+    # --- key absent from a full context -------------------------------------------------
+    AwsCase(
+        "absent-key-positive-operator-is-false",
+        S_MISSING,
+        ca("StringEquals", TAG, "dev"),
+        IMPLICIT,
+        {},
+    ),
+    AwsCase(
+        "absent-key-positive-deny-does-not-apply",
+        S_MISSING,
+        cond_deny("StringEquals", TAG, "intern"),
+        ALLOW,
+        {},
+    ),
+    AwsCase(
+        "absent-key-negated-deny-applies",
+        S_MISSING,
+        cond_deny("StringNotEquals", TAG, "admins"),
+        DENY,
+        {},
+    ),
+    AwsCase(
+        "absent-key-numeric-positive-is-false",
+        S_MISSING,
+        ca("NumericLessThan", AGE, "3600"),
+        IMPLICIT,
+        {},
+    ),
+    AwsCase(
+        "absent-key-numeric-negated-is-true",
+        S_MISSING,
+        ca("NumericNotEquals", AGE, "0"),
+        ALLOW,
+        {},
+    ),
+    AwsCase(
+        "absent-key-arn-like-is-false",
+        S_MISSING,
+        ca("ArnLike", ARNKEY, "arn:aws:iam::*"),
+        IMPLICIT,
+        {},
+    ),
+    AwsCase(
+        "absent-key-ip-address-is-false",
+        S_MISSING,
+        ca("IpAddress", IP, "10.0.0.0/8"),
+        IMPLICIT,
+        {},
+    ),
+    AwsCase(
+        "absent-key-bool-is-false",
+        S_MISSING,
+        ca("Bool", "aws:SecureTransport", "true"),
+        IMPLICIT,
+        {},
+    ),
+    AwsCase(
+        "empty-context-value-counts-as-absent",
+        S_MISSING,
+        ca("StringEquals", TAGKEYS, "env"),
+        IMPLICIT,
+        {TAGKEYS: []},
+    ),
+    # --- Numeric ------------------------------------------------------------------------
+    AwsCase(
+        "num-equals-integer-and-decimal",
+        S_NUMERIC,
+        ca("NumericEquals", AGE, "10"),
+        ALLOW,
+        {AGE: "10.0"},
+    ),
+    AwsCase(
+        "num-greater-than-equals-boundary",
+        S_NUMERIC,
+        ca("NumericGreaterThanEquals", AGE, 3600),
+        ALLOW,
+        {AGE: 3600},
+    ),
+    AwsCase(
+        "num-less-than-equals-above",
+        S_NUMERIC,
+        ca("NumericLessThanEquals", AGE, 3600),
+        IMPLICIT,
+        {AGE: 3601},
+    ),
+    AwsCase(
+        "num-not-equals-other-number",
+        S_NUMERIC,
+        ca("NumericNotEquals", AGE, "0"),
+        ALLOW,
+        {AGE: "5"},
+    ),
+    AwsCase(
+        "num-not-equals-on-non-number-does-not-match",
+        S_NUMERIC,
+        ca("NumericNotEquals", AGE, "0"),
+        IMPLICIT,
+        {AGE: "soon"},
+    ),
+    AwsCase(
+        "num-not-equals-non-number-deny-does-not-apply",
+        S_NUMERIC,
+        cond_deny("NumericNotEquals", AGE, "0"),
+        ALLOW,
+        {AGE: "soon"},
+    ),
+    AwsCase(
+        "num-equals-on-non-number-does-not-match",
+        S_NUMERIC,
+        ca("NumericEquals", AGE, "0"),
+        IMPLICIT,
+        {AGE: "zero"},
+    ),
+    # --- Date ---------------------------------------------------------------------------
+    AwsCase(
+        "date-epoch-seconds-context-vs-iso-policy",
+        S_DATE,
+        ca("DateLessThan", EPOCH, "2030-01-01T00:00:00Z"),
+        ALLOW,
+        {EPOCH: 1700000000},
+    ),
+    AwsCase(
+        "date-epoch-is-seconds-not-milliseconds",
+        S_DATE,
+        ca("DateLessThan", EPOCH, "2030-01-01T00:00:00Z"),
+        IMPLICIT,
+        {EPOCH: 1700000000000},
+    ),
+    AwsCase(
+        "date-epoch-seconds-in-policy",
+        S_DATE,
+        ca("DateGreaterThan", NOW, "1700000000"),
+        ALLOW,
+        {NOW: "2024-01-01T00:00:00Z"},
+    ),
+    AwsCase(
+        "date-equals-across-utc-offsets",
+        S_DATE,
+        ca("DateEquals", NOW, "2024-01-01T00:00:00Z"),
+        ALLOW,
+        {NOW: "2024-01-01T01:00:00+01:00"},
+    ),
+    AwsCase(
+        "date-greater-than-equals-date-only",
+        S_DATE,
+        ca("DateGreaterThanEquals", NOW, "2024-01-01"),
+        ALLOW,
+        {NOW: "2024-01-01T00:00:00Z"},
+    ),
+    AwsCase(
+        "date-less-than-equals-fractional-seconds",
+        S_DATE,
+        ca("DateLessThanEquals", NOW, "2024-01-01T00:00:00.500Z"),
+        IMPLICIT,
+        {NOW: "2024-01-01T00:00:01Z"},
+    ),
+    AwsCase(
+        "date-not-equals-on-non-date-does-not-match",
+        S_DATE,
+        ca("DateNotEquals", NOW, "2024-01-01T00:00:00Z"),
+        IMPLICIT,
+        {NOW: "yesterday"},
+    ),
+    # --- Bool / Binary ------------------------------------------------------------------
+    AwsCase(
+        "bool-json-false-matches-string-false",
+        S_BOOL,
+        ca("Bool", "aws:SecureTransport", False),
+        ALLOW,
+        {"aws:SecureTransport": "false"},
+    ),
+    AwsCase(
+        "bool-is-case-insensitive",
+        S_BOOL,
+        ca("Bool", "aws:SecureTransport", "true"),
+        ALLOW,
+        {"aws:SecureTransport": "TRUE"},
+    ),
+    AwsCase(
+        "bool-python-bool-context-value",
+        S_BOOL,
+        ca("Bool", "aws:SecureTransport", "true"),
+        IMPLICIT,
+        {"aws:SecureTransport": False},
+    ),
+    AwsCase(
+        "binary-equals-base64-exact",
+        S_BINARY,
+        ca("BinaryEquals", "s3:x-amz-key", "QmluYXJ5"),
+        ALLOW,
+        {"s3:x-amz-key": "QmluYXJ5"},
+    ),
+    AwsCase(
+        "binary-equals-other-bytes",
+        S_BINARY,
+        ca("BinaryEquals", "s3:x-amz-key", "QmluYXJ5"),
+        IMPLICIT,
+        {"s3:x-amz-key": "QmluYXJ6"},
+    ),
+    # --- IP address (IPv4 and IPv6) -------------------------------------------------------
+    AwsCase(
+        "ip-address-ipv6-in-cidr",
+        S_IP,
+        ca("IpAddress", IP, "2001:db8::/32"),
+        ALLOW,
+        {IP: "2001:db8:1234::1"},
+    ),
+    AwsCase(
+        "ip-address-ipv6-not-in-ipv4-cidr",
+        S_IP,
+        ca("IpAddress", IP, "203.0.113.0/24"),
+        IMPLICIT,
+        {IP: "2001:db8::1"},
+    ),
+    AwsCase(
+        "ip-address-ipv4-and-ipv6-ranges-ored",
+        S_IP,
+        ca("IpAddress", IP, ["203.0.113.0/24", "2001:db8::/32"]),
+        ALLOW,
+        {IP: "2001:db8::9"},
+    ),
+    AwsCase(
+        "ip-address-single-host-without-mask",
+        S_IP,
+        ca("IpAddress", IP, "203.0.113.7"),
+        ALLOW,
+        {IP: "203.0.113.7"},
+    ),
+    AwsCase(
+        "not-ip-address-inside-range",
+        S_IP,
+        ca("NotIpAddress", IP, "203.0.113.0/24"),
+        IMPLICIT,
+        {IP: "203.0.113.9"},
+    ),
+    AwsCase(
+        "not-ip-address-ipv6-outside-range",
+        S_IP,
+        ca("NotIpAddress", IP, "2001:db8::/32"),
+        ALLOW,
+        {IP: "2001:db9::1"},
+    ),
+    AwsCase(
+        "not-ip-address-on-non-address-does-not-match",
+        S_IP,
+        ca("NotIpAddress", IP, "203.0.113.0/24"),
+        IMPLICIT,
+        {IP: "lambda.amazonaws.com"},
+    ),
+    # --- ARN ------------------------------------------------------------------------------
+    AwsCase(
+        "arn-equals-exact",
+        S_ARN,
+        ca("ArnEquals", ARNKEY, ROLE_APP),
+        ALLOW,
+        {ARNKEY: ROLE_APP},
+    ),
+    AwsCase(
+        "arn-not-equals-other-arn",
+        S_ARN,
+        ca("ArnNotEquals", ARNKEY, ROLE_APP),
+        ALLOW,
+        {ARNKEY: ROLE_ADMIN},
+    ),
+    AwsCase(
+        "arn-like-on-non-arn-does-not-match",
+        S_ARN,
+        ca("ArnLike", ARNKEY, "*"),
+        IMPLICIT,
+        {ARNKEY: "not-an-arn"},
+    ),
+    AwsCase(
+        "arn-not-like-on-non-arn-does-not-match",
+        S_ARN,
+        ca("ArnNotLike", ARNKEY, f"arn:aws:iam::{ACCT}:role/ci-*"),
+        IMPLICIT,
+        {ARNKEY: "not-an-arn"},
+    ),
+    AwsCase(
+        "arn-not-like-non-arn-deny-does-not-apply",
+        S_ARN,
+        cond_deny("ArnNotLike", ARNKEY, f"arn:aws:iam::{ACCT}:role/ci-*"),
+        ALLOW,
+        {ARNKEY: "not-an-arn"},
+    ),
+    AwsCase(
+        "arn-like-segment-wildcard-stays-in-segment",
+        S_ARN,
+        ca("ArnLike", ARNKEY, "arn:aws:iam::*:role/ci"),
+        IMPLICIT,
+        {ARNKEY: f"arn:aws:iam::{ACCT}:extra:role/ci"},
+    ),
+    # --- ...IfExists --------------------------------------------------------------------
+    AwsCase(
+        "ifexists-numeric-absent-is-true",
+        S_IFEXISTS,
+        ca("NumericLessThanIfExists", AGE, 3600),
+        ALLOW,
+        {},
+    ),
+    AwsCase(
+        "ifexists-arn-present-non-matching-is-false",
+        S_IFEXISTS,
+        ca("ArnLikeIfExists", ARNKEY, "arn:aws:iam::*:role/ci-*"),
+        IMPLICIT,
+        {ARNKEY: ROLE_APP},
+    ),
+    AwsCase(
+        "ifexists-negated-absent-is-true",
+        S_IFEXISTS,
+        ca("StringNotEqualsIfExists", TAG, "x"),
+        ALLOW,
+        {},
+    ),
+    AwsCase(
+        "ifexists-mfa-deny-applies-without-mfa-key",
+        S_IFEXISTS,
+        [ADMIN, MFA_DENY],
+        DENY,
+        {},
+        action="s3:ListAllMyBuckets",
+    ),
+    AwsCase(
+        "ifexists-mfa-deny-spares-mfa-session",
+        S_IFEXISTS,
+        [ADMIN, MFA_DENY],
+        ALLOW,
+        {"aws:MultiFactorAuthPresent": True},
+        action="s3:ListAllMyBuckets",
+    ),
+    # --- Null, also with set qualifiers ----------------------------------------------------
+    AwsCase("null-false-key-present", S_NULL, ca("Null", TAG, "false"), ALLOW, {TAG: "dev"}),
+    AwsCase("null-false-key-absent", S_NULL, ca("Null", TAG, "false"), IMPLICIT, {}),
+    AwsCase(
+        "null-true-empty-multivalued-key-is-absent",
+        S_NULL,
+        ca("Null", TAGKEYS, "true"),
+        ALLOW,
+        {TAGKEYS: []},
+    ),
+    AwsCase(
+        "forallvalues-null-is-accepted-and-tests-presence",
+        S_NULL,
+        ca("ForAllValues:Null", TAGKEYS, "false"),
+        ALLOW,
+        {TAGKEYS: ["env"]},
+    ),
+    AwsCase(
+        "foranyvalue-null-true-key-absent",
+        S_NULL,
+        ca("ForAnyValue:Null", TAGKEYS, "true"),
+        ALLOW,
+        {},
+    ),
+    AwsCase(
+        "forallvalues-null-deny-does-not-erase-admin",
+        S_NULL,
+        cond_deny("ForAllValues:Null", TAGKEYS, "true"),
+        ALLOW,
+        {TAGKEYS: ["env"]},
+    ),
+    AwsCase(
+        "forallvalues-null-deny-applies-when-key-absent",
+        S_NULL,
+        cond_deny("ForAllValues:Null", TAGKEYS, "true"),
+        DENY,
+        {},
+    ),
+    # --- set operators ------------------------------------------------------------------
+    AwsCase(
+        "forallvalues-stringlike-every-value-matches",
+        S_SET,
+        ca("ForAllValues:StringLike", TAGKEYS, ["env*", "team"]),
+        ALLOW,
+        {TAGKEYS: ["env-x", "team"]},
+    ),
+    AwsCase(
+        "forallvalues-empty-value-list-is-true",
+        S_SET,
+        ca("ForAllValues:StringEquals", TAGKEYS, "env"),
+        ALLOW,
+        {TAGKEYS: []},
+    ),
+    AwsCase(
+        "forallvalues-absent-key-deny-applies",
+        S_SET,
+        cond_deny("ForAllValues:StringEquals", TAGKEYS, ["env"]),
+        DENY,
+        {},
+    ),
+    AwsCase(
+        "foranyvalue-absent-key-deny-does-not-apply",
+        S_SET,
+        cond_deny("ForAnyValue:StringEquals", TAGKEYS, ["secret"]),
+        ALLOW,
+        {},
+    ),
+    AwsCase(
+        "foranyvalue-string-not-equals-one-outsider-is-enough",
+        S_SET,
+        ca("ForAnyValue:StringNotEquals", TAGKEYS, ["env", "team"]),
+        ALLOW,
+        {TAGKEYS: ["env", "owner"]},
+    ),
+    AwsCase(
+        "forallvalues-string-not-equals-one-insider-fails",
+        S_SET,
+        ca("ForAllValues:StringNotEquals", TAGKEYS, ["env", "team"]),
+        IMPLICIT,
+        {TAGKEYS: ["env", "owner"]},
+    ),
+    AwsCase(
+        "foranyvalue-numeric-one-value-in-range",
+        S_SET,
+        ca("ForAnyValue:NumericLessThan", "x:sizes", "10"),
+        ALLOW,
+        {"x:sizes": [50, 5]},
+    ),
+    AwsCase(
+        "forallvalues-ip-address-every-address-inside",
+        S_SET,
+        ca("ForAllValues:IpAddress", "x:ips", "10.0.0.0/8"),
+        IMPLICIT,
+        {"x:ips": ["10.1.1.1", "192.0.2.1"]},
+    ),
+    # --- policy variables ---------------------------------------------------------------
+    AwsCase(
+        "var-no-value-in-resource-matches-nothing",
+        S_VAR_NONE,
+        [pol(allow("iam:CreateAccessKey", f"arn:aws:iam::{ACCT}:user/${{aws:username}}"))],
+        IMPLICIT,
+        {},
+        action="iam:CreateAccessKey",
+        resource=USER_ALICE,
+    ),
+    AwsCase(
+        "var-no-value-in-deny-resource-deny-does-not-apply",
+        S_VAR_NONE,
+        [ADMIN, pol(deny("s3:*", "arn:aws:s3:::home/${aws:username}/*"))],
+        ALLOW,
+        {},
+        resource="arn:aws:s3:::home/alice/x",
+    ),
+    AwsCase(
+        "var-no-value-in-notresource-excludes-nothing",
+        S_VAR_NONE,
+        [pol(allow("s3:GetObject", not_resource="arn:aws:s3:::home/${aws:username}/*"))],
+        ALLOW,
+        {},
+        resource="arn:aws:s3:::home/alice/x",
+    ),
+    AwsCase(
+        "var-no-value-in-positive-condition-is-false",
+        S_VAR_NONE,
+        ca("StringEquals", "s3:prefix", "home/${aws:username}"),
+        IMPLICIT,
+        {"s3:prefix": "home/"},
+    ),
+    AwsCase(
+        "var-no-value-in-negated-condition-is-true",
+        S_VAR_NONE,
+        ca("StringNotLike", "s3:prefix", "home/${aws:username}/*"),
+        ALLOW,
+        {"s3:prefix": "home/bob/x"},
+    ),
+    AwsCase(
+        "var-multivalued-key-does-not-resolve",
+        S_VAR_NONE,
+        ca("StringEquals", "s3:prefix", "${aws:TagKeys}"),
+        IMPLICIT,
+        {"s3:prefix": "env", TAGKEYS: ["env", "team"]},
+    ),
+    AwsCase(
+        "var-no-context-is-unknown",
+        S_VAR_NONE,
+        [pol(allow("iam:CreateAccessKey", f"arn:aws:iam::{ACCT}:user/${{aws:username}}"))],
+        COND,
+        None,
+        action="iam:CreateAccessKey",
+        resource=USER_ALICE,
+    ),
+    AwsCase(
+        "var-resolved-in-condition-value",
+        S_VAR_WHERE,
+        ca("StringEquals", "aws:ResourceTag/owner", "${aws:username}"),
+        ALLOW,
+        {"aws:ResourceTag/owner": "alice", "aws:username": "alice"},
+    ),
+    AwsCase(
+        "var-resolved-in-numeric-condition-value",
+        S_VAR_WHERE,
+        ca("NumericLessThan", AGE, "${x:limit}"),
+        ALLOW,
+        {AGE: 5, "x:limit": 10},
+    ),
+    AwsCase(
+        "var-key-name-is-case-insensitive",
+        S_VAR_WHERE,
+        [pol(allow("iam:CreateAccessKey", f"arn:aws:iam::{ACCT}:user/${{AWS:UserName}}"))],
+        ALLOW,
+        {"aws:username": "alice"},
+        action="iam:CreateAccessKey",
+        resource=USER_ALICE,
+    ),
+    AwsCase(
+        "var-default-in-condition-value",
+        S_VAR_DEFAULT,
+        ca("StringEquals", "s3:prefix", "${aws:PrincipalTag/home, 'shared'}"),
+        ALLOW,
+        {"s3:prefix": "shared"},
+    ),
+    AwsCase(
+        "var-default-not-used-when-key-present",
+        S_VAR_DEFAULT,
+        ca("StringEquals", "s3:prefix", "${aws:PrincipalTag/home, 'shared'}"),
+        IMPLICIT,
+        {"s3:prefix": "shared", "aws:PrincipalTag/home": "alice"},
+    ),
+    AwsCase(
+        "var-default-in-resource",
+        S_VAR_DEFAULT,
+        [pol(allow("s3:GetObject", "arn:aws:s3:::b/${aws:username, 'guest'}/*"))],
+        ALLOW,
+        {},
+        resource="arn:aws:s3:::b/guest/x",
+    ),
+    AwsCase(
+        "var-special-question-mark-is-literal",
+        S_VAR_SPECIAL,
+        [pol(allow("s3:GetObject", "arn:aws:s3:::b/what${?}"))],
+        IMPLICIT,
+        {},
+        resource="arn:aws:s3:::b/whatx",
+    ),
+    AwsCase(
+        "var-special-question-mark-matches-itself",
+        S_VAR_SPECIAL,
+        [pol(allow("s3:GetObject", "arn:aws:s3:::b/what${?}"))],
+        ALLOW,
+        {},
+        resource="arn:aws:s3:::b/what?",
+    ),
+    AwsCase(
+        "var-special-dollar-is-literal",
+        S_VAR_SPECIAL,
+        ca("StringEquals", "s3:prefix", "${$}{aws:username}"),
+        ALLOW,
+        {"s3:prefix": "${aws:username}", "aws:username": "alice"},
+    ),
+    AwsCase(
+        "var-special-star-in-condition-is-literal",
+        S_VAR_SPECIAL,
+        ca("StringLike", "s3:prefix", "a${*}"),
+        IMPLICIT,
+        {"s3:prefix": "abc"},
+    ),
+    # --- three-valued without a context -------------------------------------------------
+    AwsCase(
+        "no-context-conditional-allow-is-conditional",
+        S_LOGIC,
+        ca("StringEquals", TAG, "dev"),
+        COND,
+        None,
+    ),
+    AwsCase(
+        "no-context-conditional-deny-is-conditional",
+        S_LOGIC,
+        cond_deny("ForAllValues:Null", TAGKEYS, "true"),
+        COND,
+        None,
+    ),
+    AwsCase(
+        "empty-context-is-a-full-context",
+        S_LOGIC,
+        ca("StringEquals", TAG, "dev"),
+        IMPLICIT,
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in AWS_CASES])
+def test_aws_semantics(case: AwsCase) -> None:
+    decision = evaluate(case.policies, case.action, case.resource, context=case.context)
+    assert decision is case.expected, case.cite
+
+
+def test_aws_cases_cite_the_user_guide_and_are_unique() -> None:
+    assert len({c.id for c in AWS_CASES}) == len(AWS_CASES)
+    assert not {c.id for c in AWS_CASES} & {c.id for c in CASES}
+    for case in AWS_CASES:
+        assert case.cite.startswith(
+            ("IAM JSON policy elements", "Condition operators", "Policy", "Multivalued")
+        ), case.id
+
+
+def test_admin_with_one_forallvalues_null_deny_stays_admin() -> None:
+    """Issue regression: ``ForAllValues:Null`` used to raise and drop the whole document."""
+    document = pol(
+        allow("*"),
+        {
+            "Sid": "DenyUntagged",
+            "Effect": "Deny",
+            "Action": "ec2:RunInstances",
+            "Resource": "*",
+            "Condition": {"ForAllValues:Null": {"aws:TagKeys": "true"}},
+        },
+    )
+    parsed = parse_policy(document)
+    assert parsed.statements[1].conditions[0].qualifier == "ForAllValues"
+    assert is_full_admin(document)
+    assert evaluate([document], "iam:CreateUser") is ALLOW
+    assert evaluate([document], "ec2:RunInstances") is COND
+    assert evaluate([document], "ec2:RunInstances", context={}) is DENY
+    assert evaluate([document], "ec2:RunInstances", context={"aws:TagKeys": ["a"]}) is ALLOW
+
+
+def test_every_documented_operator_and_qualifier_parses() -> None:
+    """Every base operator, with and without ``ForAllValues:``/``ForAnyValue:`` and
+    ``...IfExists`` (``Null`` takes the qualifiers but not ``IfExists``), parses and
+    evaluates with and without a context."""
+    from pytest_awscompliance.iam.policy import _BASE_OPERATORS
+
+    for base in _BASE_OPERATORS:
+        for qualifier in ("", "ForAllValues:", "ForAnyValue:"):
+            for suffix in ("", "IfExists"):
+                operator = f"{qualifier}{base}{suffix}"
+                document = cond_allow(operator, "x:key", "1")
+                if base == "Null" and suffix:
+                    with pytest.raises(PolicyError, match="unknown condition operator"):
+                        parse_policy(document)
+                    continue
+                for context in (None, {}, {"x:key": "1"}, {"x:key": ["1", "junk"]}):
+                    evaluate([document], "s3:GetObject", context=context)
+
+
 INVALID = [
     pytest.param(
         pol(allow("s3:GetObject"), stmt("allow ", "s3:GetObject")),
@@ -793,6 +1542,16 @@ INVALID = [
         pol(allow("s3:GetObject", condition={"StringEqualz": {"a:b": "c"}})),
         r"^statement 1: unknown condition operator 'StringEqualz'$",
         id="invalid-condition-operator",
+    ),
+    pytest.param(
+        pol({**allow("s3:GetObject"), "Sid": "Ok"}, {**allow("s3:*"), "Sid": "Bad", "Foo": 1}),
+        r"^statement 2 \(Sid 'Bad'\): unknown element 'Foo'$",
+        id="invalid-message-names-the-sid",
+    ),
+    pytest.param(
+        pol({**allow("s3:*"), "Condition": {"NullIfExists": {"a:b": "true"}}}),
+        r"^statement 1: unknown condition operator 'NullIfExists'$",
+        id="invalid-null-ifexists",
     ),
     pytest.param(
         pol(allow("s3GetObject")),

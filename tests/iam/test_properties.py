@@ -19,6 +19,9 @@ from pytest_awscompliance.iam import (
     evaluate,
     parse_policy,
 )
+from pytest_awscompliance.iam.conditions import evaluate_condition
+from pytest_awscompliance.iam.matching import normalize_context
+from pytest_awscompliance.iam.policy import _BASE_OPERATORS
 
 SETTINGS = settings(
     max_examples=50,
@@ -329,3 +332,200 @@ def test_parser_raises_only_policy_error(
     assert isinstance(policy, Policy)
     # whatever parses must also evaluate without crashing
     assert isinstance(evaluate([policy], "s3:GetObject", resource, context=context), Decision)
+
+
+# --- AWS semantics with a full context ------------------------------------------------------
+# IAM User Guide, "IAM JSON policy elements: Condition operators" (every operator, the
+# ForAllValues/ForAnyValue qualifiers, ...IfExists) and "Policy variables".
+
+KEY = "x:key"
+TEXT = st.text(alphabet="abAB*?$", max_size=4)
+IPV4 = st.ip_addresses(v=4).map(str)
+IPV6 = st.ip_addresses(v=6).map(str)
+#: (positive operator, negated operator, well-formed context value, policy value)
+TYPED = {
+    "String": ("StringEquals", "StringNotEquals", TEXT, TEXT),
+    "StringIgnoreCase": ("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", TEXT, TEXT),
+    "Like": ("StringLike", "StringNotLike", TEXT, TEXT),
+    "Numeric": (
+        "NumericEquals",
+        "NumericNotEquals",
+        st.integers(-3, 3).map(str),
+        st.integers(-3, 3).map(str),
+    ),
+    "Date": (
+        "DateEquals",
+        "DateNotEquals",
+        st.sampled_from(["1700000000", "2023-11-14T22:13:20Z", "2024-01-01T00:00:00+00:00"]),
+        st.sampled_from(["1700000000", "2023-11-14T22:13:20Z", "2024-01-01"]),
+    ),
+    "Ip": (
+        "IpAddress",
+        "NotIpAddress",
+        IPV4 | IPV6,
+        st.sampled_from(["10.0.0.0/8", "0.0.0.0/0", "2001:db8::/32", "::/0", "192.0.2.1"]),
+    ),
+    "Arn": (
+        "ArnLike",
+        "ArnNotLike",
+        st.sampled_from(["arn:aws:iam::1:role/a", "arn:aws:iam::2:user/b", "arn:aws:s3:::c"]),
+        st.sampled_from(["arn:aws:iam::*:role/*", "arn:aws:iam::1:*", "arn:aws:s3:::c", "*"]),
+    ),
+    "ArnEquals": (
+        "ArnEquals",
+        "ArnNotEquals",
+        st.sampled_from(["arn:aws:iam::1:role/a", "arn:aws:s3:::c"]),
+        st.sampled_from(["arn:aws:iam::1:role/a", "arn:aws:iam::1:role/*"]),
+    ),
+}
+
+
+def condition_of(operator: str, values: list[str]) -> Any:
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Condition": {operator: {KEY: values}},
+            }
+        ],
+    }
+    return parse_policy(document).statements[0].conditions[0]
+
+
+@SETTINGS
+@given(
+    data=st.data(), family=st.sampled_from(sorted(TYPED)), suffix=st.sampled_from(["", "IfExists"])
+)
+def test_negated_operator_is_not_positive_when_key_present_and_well_formed(
+    data: st.DataObject, family: str, suffix: str
+) -> None:
+    positive, negated, actual, wanted = TYPED[family]
+    values = data.draw(st.lists(wanted, min_size=1, max_size=3))
+    context = normalize_context({KEY: data.draw(st.lists(actual, min_size=1, max_size=3))})
+    pos = evaluate_condition(condition_of(positive + suffix, values), context, variables=True)
+    neg = evaluate_condition(condition_of(negated + suffix, values), context, variables=True)
+    assert isinstance(pos, bool) and neg is (not pos)
+
+
+@SETTINGS
+@given(
+    data=st.data(),
+    base=st.sampled_from([b for b in _BASE_OPERATORS if b != "Null"]),
+    present=st.booleans(),
+)
+def test_ifexists_is_the_operator_when_present_and_true_when_absent(
+    data: st.DataObject, base: str, present: bool
+) -> None:
+    values = data.draw(st.lists(st.text(alphabet="ab1:/*.", max_size=6), min_size=1, max_size=2))
+    context = normalize_context(
+        {KEY: data.draw(st.lists(st.text(alphabet="ab1:/.", max_size=6), min_size=1, max_size=2))}
+        if present
+        else {}
+    )
+    plain = evaluate_condition(condition_of(base, values), context, variables=True)
+    if_exists = evaluate_condition(condition_of(base + "IfExists", values), context, variables=True)
+    assert if_exists is (plain if present else True)
+
+
+ALL_OPERATORS = [
+    f"{qualifier}{base}{suffix}"
+    for base in _BASE_OPERATORS
+    for qualifier in ("", "ForAllValues:", "ForAnyValue:")
+    for suffix in ("", "IfExists")
+    if not (base == "Null" and suffix)
+]
+VALUE = (
+    st.text(max_size=8)
+    | st.integers().map(str)
+    | IPV4
+    | IPV6
+    | st.sampled_from(["${aws:username}", "${x:key, 'd'}", "${*}", "${?}", "${$}", "arn:aws:*"])
+)
+
+
+@settings(SETTINGS, max_examples=150)
+@given(
+    operator=st.sampled_from(ALL_OPERATORS),
+    values=st.lists(VALUE | st.booleans() | st.integers(), min_size=1, max_size=3),
+    context=st.none()
+    | st.dictionaries(
+        st.sampled_from([KEY, "aws:username", "aws:TagKeys"]),
+        VALUE | st.lists(VALUE, max_size=3) | st.booleans() | st.integers(),
+        max_size=3,
+    ),
+    effect=st.sampled_from(["Allow", "Deny"]),
+)
+def test_every_documented_operator_parses_and_never_raises(
+    operator: str, values: list[Any], context: dict[str, Any] | None, effect: str
+) -> None:
+    """A valid policy (any operator, qualifier, suffix, value) never raises; with a context the
+    answer is never CONDITIONAL (the context is the whole request)."""
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {
+                "Effect": effect,
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Condition": {operator: {KEY: values}},
+            },
+        ],
+    }
+    decision = evaluate([document], "s3:GetObject", "arn:aws:s3:::b/k", context=context)
+    if context is not None:
+        assert decision is not Decision.CONDITIONAL
+    else:
+        assert decision is (Decision.CONDITIONAL if effect == "Deny" else Decision.ALLOW)
+
+
+@SETTINGS
+@given(
+    policies=st.lists(documents(), max_size=3),
+    action=st.sampled_from(ACTIONS),
+    resource=st.sampled_from([r for r in RESOURCES if r is not None]),
+    context=st.sampled_from([c for c in CONTEXTS if c is not None]),
+)
+def test_full_context_and_resource_is_never_conditional(
+    policies: list[dict[str, Any]], action: str, resource: str, context: dict[str, Any]
+) -> None:
+    assert evaluate(policies, action, resource, context=context) is not Decision.CONDITIONAL
+
+
+@SETTINGS
+@given(
+    policies=st.lists(documents(), min_size=1, max_size=3),
+    request=requests(),
+    extra=st.lists(statements(), min_size=1, max_size=3),
+)
+def test_an_explicit_deny_never_turns_into_allow(
+    policies: list[dict[str, Any]], request: dict[str, Any], extra: list[dict[str, Any]]
+) -> None:
+    """Once DENY, adding any statements (Allows included) in a new policy keeps it DENY."""
+    if evaluate(policies, **request) is not Decision.DENY:
+        return
+    grown = [*policies, {"Version": "2012-10-17", "Statement": extra}]
+    assert evaluate(grown, **request) is Decision.DENY
+
+
+@SETTINGS
+@given(
+    policies=st.lists(documents(), max_size=3),
+    request=requests(),
+    context=st.sampled_from([c for c in CONTEXTS if c is not None]),
+)
+def test_a_definite_answer_without_context_holds_in_every_context(
+    policies: list[dict[str, Any]], request: dict[str, Any], context: dict[str, Any]
+) -> None:
+    """Three-valued soundness: ALLOW or DENY without a context stays so with any full
+    context; IMPLICIT_DENY can only become DENY (a Deny that may apply, applying)."""
+    request["context"] = None
+    unknown = evaluate(policies, **request)
+    known = evaluate(policies, **{**request, "context": context})
+    if unknown in (Decision.ALLOW, Decision.DENY):
+        assert known is unknown
+    elif unknown is Decision.IMPLICIT_DENY:
+        assert known in (Decision.IMPLICIT_DENY, Decision.DENY)
