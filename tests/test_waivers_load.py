@@ -58,7 +58,8 @@ def test_a_full_waiver_is_read() -> None:
                            justification="Legacy clients cannot send TLS; replaced in Q1.",
                            owner="alice", expires=date(2027, 1, 31), account="111111111111",
                            region="us-east-1", resource="arn:aws:s3:::legacy-*",
-                           ticket="SEC-12", source=SRC)
+                           ticket="SEC-12", source=SRC, line=2)
+    assert second.line == 12 and first.where == f"{SRC.rsplit('/', 1)[-1]}:2"
     assert first.reason() == ("waived: Legacy clients cannot send TLS; replaced in Q1. "
                               "(owner alice, expires 2027-01-31, ticket SEC-12)")
     assert second.permanent and second.expires is None and second.ticket == "1234"

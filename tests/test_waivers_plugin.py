@@ -125,21 +125,150 @@ def test_a_waived_failure_is_a_strict_xfail_showing_the_waiver(pytester: pytest.
     assert contract(result)["reports"][0]["data"] == waived.waiver
 
 
-def test_a_waiver_no_longer_needed_fails_the_run(pytester: pytest.Pytester,
-                                                 moto_env: None) -> None:
-    waivers = ("- control: demo-passes\n  justification: was failing\n  owner: bob\n"
-               "  permanent: true\n")
-    result = run(pytester, "-k", "passes", waivers=waivers)
-    for account in (PASSING, FAILING):
-        report = reports(result)[f"test_passes[{account}]"]
-        assert report.failed and report.when == "call"
-        assert report.longrepr == (
-            f"waiver no longer needed: demo-passes passes for {account}/global; remove "
-            f"waiver #1 from {pytester.path / 'waivers.yaml'} (owner bob, permanent)")
-        assert report.stale_waiver["control"] == "demo-passes"
-        assert not hasattr(report, "waiver")
+def junit_cases(path: Any) -> dict[str, Any]:
+    import xml.etree.ElementTree as ET
+
+    return {f"{case.get('classname')}::{case.get('name')}": case
+            for case in ET.parse(path).getroot().iter("testcase")}
+
+
+GLOB_MFA = """
+- control: "demo-m*"
+  region: "gl*"
+  justification: legacy accounts have no MFA device
+  owner: alice
+  expires: 2027-01-31
+"""
+
+
+def test_a_glob_waiver_changes_only_the_failures_it_covers(pytester: pytest.Pytester,
+                                                           moto_env: None) -> None:
+    """The glob covers both accounts: the compliant one stays PASSED in every output."""
+    result = run(pytester, "-k", "mfa", "--junitxml", "junit.xml", "--html", "report.html",
+                 "--compliance-json", "findings.json", waivers=GLOB_MFA)
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    got = reports(result)
+    compliant = got[f"test_mfa[{PASSING}]"]
+    assert compliant.passed and not hasattr(compliant, "wasxfail")
+    assert not hasattr(compliant, "waiver") and not hasattr(compliant, "stale_waiver")
+    assert got[f"test_mfa[{FAILING}]"].skipped and got[f"test_mfa[{FAILING}]"].waiver
+    result.assert_outcomes(passed=1, xfailed=1)
+    result.stdout.fnmatch_lines(["high *1 *0 *0 *1 *0 *2",
+                                 f"PASSED test_controls.py::test_mfa?{PASSING}/global?"])
+    out = result.stdout.str()
+    assert "XPASS" not in out and "STALE" not in out and "top failing" not in out
+    cases = junit_cases(pytester.path / "junit.xml")
+    assert len(cases) == 2
+    passing = cases[f"test_controls::test_mfa[{PASSING}/global]"]
+    assert [child.tag for child in passing] != [] and passing.find("failure") is None
+    assert passing.find("skipped") is None
+    status = {f["resources"][0]["name"]: f["status_code"]
+              for f in json.loads((pytester.path / "findings.json").read_text())}
+    assert status == {PASSING: "PASS", FAILING: "WAIVED"}
+    page = (pytester.path / "report.html").read_text()
+    assert "1 Passed" in page and "0 Failed" in page and "STALE" not in page
+
+
+def test_strict_xfail_ini_does_not_turn_compliance_into_failure(
+        pytester: pytest.Pytester, moto_env: None) -> None:
+    pytester.makeini("[pytest]\nxfail_strict = true\n")
+    result = run(pytester, "-k", "mfa", waivers=GLOB_MFA)
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    result.assert_outcomes(passed=1, xfailed=1)
+
+
+PASSES_WAIVER = ("# header comment\n- control: demo-passes\n  justification: was failing\n"
+                 "  owner: bob\n  permanent: true\n")
+
+
+def test_a_stale_waiver_is_reported_once_and_fails_the_run(pytester: pytest.Pytester,
+                                                           moto_env: None) -> None:
+    result = run(pytester, "-k", "passes", "--junitxml", "junit.xml", "--html", "report.html",
+                 waivers=PASSES_WAIVER)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["NO LONGER NEEDED waiver #1 demo-passes: *test_passes*passes*"])
+    for account in (PASSING, FAILING):  # the compliant results are untouched
+        report = reports(result)[f"test_passes[{account}]"]
+        assert report.passed and not hasattr(report, "wasxfail")
+    reason = ("stale waiver: waiver #1 (waivers.yaml:2) demo-passes covered no failing result "
+              "among 2 result(s) scanned in its scope; remove it (owner bob, permanent)")
+    out = result.stdout.str()
+    assert out.count("STALE waiver #1") == 1
+    result.stdout.fnmatch_lines([
+        "low *2 *0 *0 *0 *0 *2",  # the severity table counts control results only
+        "*compliance waivers*",
+        "STALE waiver #1 (waivers.yaml:2) demo-passes: covered no failing result among 2 "
+        "scanned, owner bob: remove it (fails the run)",
+        "FAILED awscompliance.waivers::waivers.yaml:2 waiver #1 - stale waiver*"])
+    assert "top failing" not in out
+    result.assert_outcomes(passed=2, failed=1, deselected=6)
+    (line,) = [r for r in contract(result)["reports"] if r["attr"] == "stale_waiver"]
+    assert line["data"]["index"] == 1 and line["data"]["line"] == 2
+    cases = junit_cases(pytester.path / "junit.xml")
+    stale = cases["awscompliance.waivers::waivers.yaml:2 waiver #1"]
+    failure = stale.find("failure")
+    assert failure is not None and failure.get("message") == reason
+    assert [k for k in cases if k.startswith("awscompliance.waivers::")] == [
+        "awscompliance.waivers::waivers.yaml:2 waiver #1"]
+    page = (pytester.path / "report.html").read_text()
+    assert "STALE waiver #1 (waivers.yaml:2) demo-passes" in page
+
+
+@pytest.mark.parametrize("how", ["option", "ini"])
+def test_stale_waivers_warn_only_on_request(pytester: pytest.Pytester, moto_env: None,
+                                            how: str) -> None:
+    args = ["--compliance-waivers-stale", "warn"] if how == "option" else []
+    if how == "ini":
+        pytester.makeini("[pytest]\ncompliance_waivers_stale = warn\n")
+    result = run(pytester, "-k", "passes", "--junitxml", "junit.xml", *args,
+                 waivers=PASSES_WAIVER)
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    result.stdout.fnmatch_lines(["STALE waiver #1 * remove it (warning only)"])
+    result.assert_outcomes(passed=2, skipped=1, deselected=6)
+    skipped = junit_cases(pytester.path / "junit.xml")[
+        "awscompliance.waivers::waivers.yaml:2 waiver #1"].find("skipped")
+    assert skipped is not None and "stale waiver: waiver #1" in str(skipped.get("message"))
+
+
+@pytest.mark.parametrize(("args", "why"), [
+    (["-k", f"passes and {PASSING}"], "deselected: the other account's result"),
+    (["-k", "passes or mfa", "-x", "-p", "no:randomly"], "stopped early by -x"),
+])
+def test_a_waiver_whose_scope_was_not_all_scanned_is_not_judged(
+        pytester: pytest.Pytester, moto_env: None, args: list[str], why: str) -> None:
+    result = run(pytester, *args, waivers=PASSES_WAIVER)
+    out = result.stdout.str()
+    assert "STALE" not in out and "awscompliance.waivers::" not in out, why
+    if "-x" in args:
+        result.stdout.fnmatch_lines(["stale waivers not judged: the run stopped early*"])
+    else:
+        assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_waiver_of_an_unscanned_control_or_region_is_not_stale(pytester: pytest.Pytester,
+                                                                 moto_env: None) -> None:
+    waivers = PASSES_WAIVER + ("- control: demo-mfa\n  region: eu-*\n  justification: j\n"
+                               "  owner: o\n  permanent: true\n")
+    result = run(pytester, "-k", "mfa", waivers=waivers)  # demo-passes: not run at all
+    assert "STALE" not in result.stdout.str()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # the unwaived MFA failure, only
+    result.assert_outcomes(passed=1, failed=1, deselected=6)
+
+
+@pytest.mark.parametrize(("args", "ini", "message"), [
+    (["--compliance-waivers-stale", "maybe"], "",
+     "--compliance-waivers-stale: 'maybe' is not one of fail, warn"),
+    ([], "[pytest]\ncompliance_waivers_stale = loud\n",
+     "compliance_waivers_stale: 'loud' is not one of fail, warn"),
+])
+def test_bad_stale_mode(pytester: pytest.Pytester, args: list[str], ini: str,
+                        message: str) -> None:
+    if ini:
+        pytester.makeini(ini)
+    pytester.makepyfile("def test_unit():\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: {message}" in result.stderr.str()
+    assert "Traceback" not in result.stderr.str()
 
 
 def test_errors_are_never_waived(pytester: pytest.Pytester, moto_env: None) -> None:
@@ -168,6 +297,7 @@ def test_errors_are_never_waived(pytester: pytest.Pytester, moto_env: None) -> N
                        in text for _, text in report.sections)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*2 waiver(s); 0 result(s) waived*"])
+    assert "STALE" not in result.stdout.str()  # errors in scope: not judged
 
 
 def test_expiry_is_judged_on_an_injectable_today(pytester: pytest.Pytester, moto_env: None,
@@ -362,7 +492,8 @@ def test_html_summary_lists_expired_and_expiring_waivers(pytester: pytest.Pytest
 def test_options_are_in_the_aws_compliance_help_group(pytester: pytest.Pytester) -> None:
     out = pytester.runpytest("--help").stdout.str()
     group = out.split("AWS compliance (pytest-awscompliance):")[1]
-    for option in ("--compliance-waivers", "--compliance-waivers-warn-days", "--no-waivers"):
+    for option in ("--compliance-waivers", "--compliance-waivers-warn-days", "--no-waivers",
+                   "--compliance-waivers-stale"):
         assert option in group, option
     assert "--compliance-waivers-today" not in out
     assert "compliance_waivers_warn_days" in out

@@ -83,3 +83,47 @@ def test_unknown_control_under_xdist_is_a_usage_error(pytester: pytest.Pytester,
     output = result.stdout.str() + result.stderr.str()
     assert "INTERNALERROR" not in output and "Traceback" not in output
     assert "PASSED" not in output and "FAILED" not in output
+
+
+STALE_AND_GLOB = """
+- control: "demo-m*"
+  region: "gl*"
+  justification: legacy accounts have no MFA device
+  owner: alice
+  expires: 2027-01-31
+- control: demo-passes
+  justification: was failing
+  owner: bob
+  permanent: true
+"""
+
+
+def test_staleness_is_judged_on_the_controller_with_every_workers_results(
+        pytester: pytest.Pytester, moto_server: str) -> None:
+    """-n 2: the compliant MFA result is PASSED, the glob waiver is not stale (its failure ran
+    on some worker), the demo-passes waiver is stale exactly once, as without xdist."""
+    result = scan_n2(pytester, STALE_AND_GLOB, "-k", "mfa or passes", "--junitxml",
+                     "junit.xml", "--compliance-json", "findings.json")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str()
+    result.assert_outcomes(passed=3, xfailed=1, failed=1)
+    out = result.stdout.str()
+    assert out.count("STALE waiver #") == 1 and "XPASS" not in out
+    result.stdout.fnmatch_lines(["STALE waiver #2 (waivers.yaml:7) demo-passes: covered no "
+                                 "failing result among 2 scanned, owner bob: remove it *"])
+    cases = {f"{c.get('classname')}::{c.get('name')}": c for c in
+             ET.parse(pytester.path / "junit.xml").getroot().iter("testcase")}
+    stale = [k for k in cases if k.startswith("awscompliance.waivers::")]
+    assert stale == ["awscompliance.waivers::waivers.yaml:7 waiver #2"]
+    assert cases[stale[0]].find("failure") is not None
+    passing = cases[f"test_controls::test_mfa[{PASSING}/global]"]
+    assert passing.find("failure") is None and passing.find("skipped") is None
+    findings = json.loads((pytester.path / "findings.json").read_text())
+    assert sorted(f["status_code"] for f in findings) == ["PASS", "PASS", "PASS", "WAIVED"]
+
+
+def test_a_scope_deselected_on_the_workers_is_not_judged(pytester: pytest.Pytester,
+                                                         moto_server: str) -> None:
+    result = scan_n2(pytester, STALE_AND_GLOB, "-k", f"mfa or (passes and {PASSING})")
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    assert "STALE" not in result.stdout.str()
+    result.assert_outcomes(passed=2, xfailed=1)

@@ -8,6 +8,7 @@ All problems of a file are reported at once, not just the first.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import reprlib
@@ -119,17 +120,26 @@ def _yaml_detail(exc: BaseException) -> str:
 
 def parse_waivers(text: str, source: str = "<waivers>") -> tuple[Waiver, ...]:
     """Parse YAML text and validate it (raises ``WaiverFileError``, never anything else)."""
-    try:
-        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    try:  # what yaml.load does, keeping the node tree for the entries' line numbers
+        loader = _Loader(text)  # a SafeLoader subclass
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except Exception as exc:  # any loader failure means "this is not a usable YAML file"
         raise WaiverFileError([f"{source}: not valid YAML: {_yaml_problem(exc)}"]) from None
-    return validate_waivers(data, source)
+    lines = ([entry.start_mark.line + 1 for entry in node.value]
+             if isinstance(node, yaml.SequenceNode) else [])
+    return validate_waivers(data, source, lines)
 
 
-def validate_waivers(data: Any, source: str = "<waivers>") -> tuple[Waiver, ...]:
+def validate_waivers(data: Any, source: str = "<waivers>",
+                     lines: Sequence[int] = ()) -> tuple[Waiver, ...]:
     """Turn loaded YAML into waivers, or raise ``WaiverFileError`` listing every problem.
 
-    An empty file (or one holding only comments) declares no waivers.
+    ``lines`` are the 1-based file lines of the entries, in order (when known). An empty
+    file (or one holding only comments) declares no waivers.
     """
     if data is None:
         return ()
@@ -141,7 +151,8 @@ def validate_waivers(data: Any, source: str = "<waivers>") -> tuple[Waiver, ...]
     for index, entry in enumerate(data, start=1):
         waiver = _waiver(entry, index, source, problems)
         if waiver is not None:
-            waivers.append(waiver)
+            line = lines[index - 1] if index <= len(lines) else None
+            waivers.append(dataclasses.replace(waiver, line=line))
     problems += duplicates(waivers)
     if problems:
         raise WaiverFileError(problems)

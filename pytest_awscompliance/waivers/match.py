@@ -34,11 +34,17 @@ def field_matches(pattern: str | None, value: str) -> bool:
     return pattern is None or fnmatchcase(value, pattern)
 
 
-def covers(waiver: Waiver, *, control: str, account: str, region: str, resource: str) -> bool:
-    """Whether ``waiver`` covers this result, whatever its expiry."""
+def in_scope(waiver: Waiver, *, control: str, account: str, region: str) -> bool:
+    """Whether a result of ``control`` on ``account``/``region`` lies in the waiver's scope
+    (what a scan must look at to judge it), whatever its resource and expiry."""
     return (field_matches(waiver.control, control)
             and field_matches(waiver.account, account)
-            and field_matches(waiver.region, region)
+            and field_matches(waiver.region, region))
+
+
+def covers(waiver: Waiver, *, control: str, account: str, region: str, resource: str) -> bool:
+    """Whether ``waiver`` covers this result, whatever its expiry."""
+    return (in_scope(waiver, control=control, account=account, region=region)
             and field_matches(waiver.resource, resource))
 
 

@@ -32,11 +32,18 @@ class Waiver:
     resource: str | None = None
     ticket: str | None = None
     source: str = ""
+    line: int | None = None  # 1-based line of the entry in its file (None if unknown)
 
     @property
     def label(self) -> str:
         """``waiver #3``: how messages name it (1-based, in file order)."""
         return f"waiver #{self.index}"
+
+    @property
+    def where(self) -> str:
+        """``waivers.yaml:12``: the file (its name) and line of the entry."""
+        name = self.source.replace("\\", "/").rsplit("/", 1)[-1] or "<waivers>"
+        return f"{name}:{self.line}" if self.line else name
 
     @property
     def scope(self) -> tuple[str, str, str, str]:
@@ -81,4 +88,5 @@ class Waiver:
             "resource": self.resource,
             "index": self.index,
             "source": self.source,
+            "line": self.line,
         }

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 DEFAULT_WARN_DAYS = 30
+STALE_MODES = ("fail", "warn")
+DEFAULT_STALE = "fail"
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class WaiverOptions:
     path: Path | None = None
     warn_days: int = DEFAULT_WARN_DAYS
     disabled: bool = False
+    stale: str = DEFAULT_STALE  # "fail": a stale waiver fails the run; "warn": it is listed
     today: date | None = None  # the hidden --compliance-waivers-today, for tests
 
 
@@ -33,6 +36,10 @@ def add_options(parser: pytest.Parser, group: pytest.OptionGroup) -> None:
     group.addoption("--compliance-waivers-warn-days", metavar="N",
                     help="list waivers that expire within N days (default "
                          f"{DEFAULT_WARN_DAYS}). ini: compliance_waivers_warn_days")
+    group.addoption("--compliance-waivers-stale", metavar="fail|warn",
+                    help="a waiver that covered no failing result in a run that scanned its "
+                         "scope: fail the run (default) or only warn. ini: "
+                         "compliance_waivers_stale")
     group.addoption("--no-waivers", action="store_true", default=False,
                     help="audit mode: ignore the waiver file, show every failure")
     group.addoption("--compliance-waivers-today", metavar="YYYY-MM-DD",
@@ -41,6 +48,8 @@ def add_options(parser: pytest.Parser, group: pytest.OptionGroup) -> None:
                   "ini file)", default="")
     parser.addini("compliance_waivers_warn_days", "default for --compliance-waivers-warn-days",
                   default=str(DEFAULT_WARN_DAYS))
+    parser.addini("compliance_waivers_stale", "default for --compliance-waivers-stale "
+                  "(fail or warn)", default=DEFAULT_STALE)
 
 
 def _ini_base(config: pytest.Config) -> Path:
@@ -63,6 +72,14 @@ def read_options(config: pytest.Config) -> WaiverOptions:
     if not (text.isascii() and text.isdigit()):
         raise pytest.UsageError(f"--compliance-waivers-warn-days: {raw_days!r} is not a whole "
                                 "number of days (0 or more)")
+    raw_stale = config.getoption("compliance_waivers_stale", None)
+    source = "--compliance-waivers-stale"
+    if raw_stale is None:
+        raw_stale, source = config.getini("compliance_waivers_stale"), "compliance_waivers_stale"
+    stale = str(raw_stale).strip()
+    if stale not in STALE_MODES:
+        raise pytest.UsageError(f"{source}: {raw_stale!r} is not one of "
+                                f"{', '.join(STALE_MODES)}")
     raw_today = config.getoption("compliance_waivers_today", None)
     today = None
     if raw_today:
@@ -72,4 +89,5 @@ def read_options(config: pytest.Config) -> WaiverOptions:
             raise pytest.UsageError(f"--compliance-waivers-today: {raw_today!r} is not an ISO "
                                     "date (YYYY-MM-DD)") from None
     return WaiverOptions(path=path.resolve() if path else None, warn_days=int(text),
-                         disabled=bool(config.getoption("no_waivers", False)), today=today)
+                         disabled=bool(config.getoption("no_waivers", False)), stale=stale,
+                         today=today)

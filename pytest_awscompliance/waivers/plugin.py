@@ -1,5 +1,7 @@
 """pytest hooks of waivers: validate the file before anything runs, turn a waived control
-failure into a strict xfail, and list expired, soon-expiring and no-longer-needed waivers.
+failure into an xfail (a covered result that passes stays PASSED), judge which waivers are
+stale once the whole run is in (see ``stale.py``), and list expired, soon-expiring and stale
+waivers.
 
 Contract for reporting code (plain builtins only, so it survives xdist and JSON):
 
@@ -8,13 +10,16 @@ Contract for reporting code (plain builtins only, so it survives xdist and JSON)
   Keys: control, justification, owner, expires (``"YYYY-MM-DD"`` or None when permanent),
   ticket (or None), permanent, account, region, resource (the waiver's globs or None),
   index (1-based position in the file), source (the file path).
-* ``report.stale_waiver``: the same dict on a result that FAILED because a waived control
-  now passes (message ``"waiver no longer needed: ..."``).
+* ``report.stale_waiver``: the same dict on the one report logged per stale waiver after
+  the run (nodeid ``awscompliance.waivers::<file>:<line> waiver #N``, no control properties;
+  outcome ``failed``, or ``skipped`` with ``--compliance-waivers-stale warn``).
 * ``report.expired_waiver``: the same dict on a failed result that only an expired waiver
   covered (the waiver was not applied).
 * ``expired_waivers(config)`` / ``expiring_waivers(config)``: the file's expired waivers and
   those expiring within ``--compliance-waivers-warn-days``, as the same dicts plus
   ``days_left`` (int, negative once expired). Empty when no waiver file is in use.
+* ``stale_waivers(config)``: the stale waivers (same dicts plus ``scanned`` and ``reason``),
+  on the controller once the run is over.
 """
 
 from __future__ import annotations
@@ -30,12 +35,17 @@ import pytest
 from pytest_awscompliance.items import item_info
 from pytest_awscompliance.markers import MarkerError, read_control
 from pytest_awscompliance.parametrize import aws_fixtures_of
+from pytest_awscompliance.reporting.results import ControlResult, merge, result_of
+from pytest_awscompliance.state import SCAN
 from pytest_awscompliance.waivers.load import WaiverFileError, load_waivers, unknown_controls
-from pytest_awscompliance.waivers.match import find
+from pytest_awscompliance.waivers.match import find, in_scope
 from pytest_awscompliance.waivers.model import Waiver
 from pytest_awscompliance.waivers.options import WaiverOptions, read_options
+from pytest_awscompliance.waivers.stale import Stale, judge
 
 WORKER_KEY = "awscompliance_waivers"
+DESELECTED_KEY = "awscompliance_waivers_deselected"  # worker -> controller: waiver indices
+CLASSNAME = "awscompliance.waivers"  # JUnit classname of the stale-waiver testcases
 SECTION = "compliance waiver"
 MARKUP: dict[str, dict[str, bool]] = {"expired": {"red": True}, "expiring": {"yellow": True},
                                       "stale": {"red": True}}
@@ -55,7 +65,10 @@ class WaiverState:
     today: date
     waivers: tuple[Waiver, ...] = ()
     waived: dict[int, int] = field(default_factory=dict)  # waiver index -> results waived
-    stale: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (waiver, nodeid)
+    results: dict[str, ControlResult] = field(default_factory=dict)  # nodeid -> result
+    partly_deselected: set[int] = field(default_factory=set)  # waiver indices
+    stale: list[Stale] = field(default_factory=list)
+    not_judged: str | None = None  # why staleness was not judged at all, if so
     deselected_ids: set[str] = field(default_factory=set)
     worker_problems: list[str] = field(default_factory=list)
 
@@ -94,6 +107,36 @@ def expiring_waivers(config: pytest.Config) -> list[dict[str, Any]]:
     return [state.entry(w) for w in state.expiring()] if state and state.active else []
 
 
+def stale_waivers(config: pytest.Config) -> list[dict[str, Any]]:
+    """Stale waivers of this run (plain dicts plus ``scanned`` and ``reason``)."""
+    state = waiver_state(config)
+    if not state or not state.active:
+        return []
+    return [{**s.waiver.to_dict(), "scanned": s.scanned, "reason": s.reason}
+            for s in state.stale]
+
+
+def _sharded(config: pytest.Config) -> bool:
+    scan = config.stash.get(SCAN, None)
+    shard = getattr(getattr(scan, "settings", None), "shard", None)
+    return bool(shard and shard[1] > 1)
+
+
+def stale_report(stale: Stale, mode: str) -> pytest.TestReport:
+    """The one report of a stale waiver: a JUnit testcase of its own classname."""
+    waiver = stale.waiver
+    name = f"{waiver.where} {waiver.label}"
+    location = (waiver.source, (waiver.line or 1) - 1, name)
+    if mode == "fail":
+        outcome, longrepr = "failed", stale.reason
+    else:
+        outcome, longrepr = "skipped", (waiver.source, waiver.line or 1, stale.reason)
+    report = pytest.TestReport(nodeid=f"{CLASSNAME}::{name}", location=location,
+                               keywords={}, outcome=outcome, longrepr=longrepr, when="call")
+    report.stale_waiver = waiver.to_dict()  # type: ignore[attr-defined]
+    return report
+
+
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
@@ -124,6 +167,19 @@ def _bundled_ids() -> set[str]:
         return set()
 
 
+def _partly_deselected(waivers: Iterable[Waiver], items: Iterable[pytest.Item]) -> set[int]:
+    """Indices of the waivers with a deselected control result in their scope."""
+    found: set[int] = set()
+    for item in items:
+        info = item_info(item)
+        if info is None:
+            continue
+        found.update(w.index for w in waivers
+                     if in_scope(w, control=info.control.id, account=info.account,
+                                 region=info.region))
+    return found
+
+
 def _scope(waiver: Waiver | dict[str, Any]) -> str:
     data = waiver.to_dict() if isinstance(waiver, Waiver) else waiver
     parts = [f"{name} {data[name]}" for name in ("account", "region", "resource") if data[name]]
@@ -137,6 +193,7 @@ class WaiverPlugin:
 
     def __init__(self) -> None:
         self.state: WaiverState | None = None
+        self.is_worker = False
 
     def pytest_configure(self, config: pytest.Config) -> None:
         """Load and validate the waiver file before anything is collected or run."""
@@ -145,6 +202,7 @@ class WaiverPlugin:
         day = date.fromisoformat(shared["today"]) if shared.get("today") else None
         state = WaiverState(options, day or options.today or today())
         config.stash[WAIVERS] = self.state = state
+        self.is_worker = _is_worker(config)
         if not state.active or config.getoption("help", False) \
                 or config.getoption("version", False):
             return
@@ -163,6 +221,11 @@ class WaiverPlugin:
         state = waiver_state(items[0].config) if items else None
         if state is not None and state.active:
             state.deselected_ids.update(_control_ids(items))
+            state.partly_deselected.update(_partly_deselected(state.waivers, items))
+            config = items[0].config
+            if _is_worker(config):  # the controller judges staleness from all workers' data
+                config.workeroutput[DESELECTED_KEY] = sorted(  # type: ignore[attr-defined]
+                    state.partly_deselected)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config: pytest.Config,
@@ -191,7 +254,9 @@ class WaiverPlugin:
             match = find(state.waivers, state.today, control=info.control.id,
                          account=info.account, region=info.region, resource=info.resource)
             if match.live is not None:
-                item.add_marker(pytest.mark.xfail(raises=AssertionError, strict=True,
+                # not strict: a covered result that passes is a pass (the mark is removed
+                # from its report in pytest_runtest_makereport)
+                item.add_marker(pytest.mark.xfail(raises=AssertionError, strict=False,
                                                   reason=match.live.reason()), append=False)
                 item.stash[ITEM_WAIVER] = match.live
             elif match.expired is not None:
@@ -200,9 +265,41 @@ class WaiverPlugin:
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         state = waiver_state(node.config)
-        for line in (getattr(node, "workeroutput", None) or {}).get(WORKER_KEY, []):
+        output = getattr(node, "workeroutput", None) or {}
+        for line in output.get(WORKER_KEY, []):
             if state is not None and line not in state.worker_problems:
                 state.worker_problems.append(line)
+        if state is not None:
+            state.partly_deselected.update(output.get(DESELECTED_KEY, []))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Any:
+        """Once every result is in (all workers' too), judge staleness and log one report
+        per stale waiver, before the JUnit and HTML reports are written."""
+        state = waiver_state(session.config)
+        judging = (state is not None and state.active and bool(state.waivers)
+                   and not _is_worker(session.config) and not session.config.option.collectonly)
+        try:
+            outcome = yield
+        except BaseException as exc:  # -x/--maxfail (session.Failed), Ctrl-C...
+            if state is not None and judging:
+                stopped = session.shouldfail or session.shouldstop or type(exc).__name__
+                state.not_judged = f"the run stopped early ({stopped})"
+            raise
+        if state is None or not judging:
+            return outcome
+        stopped = session.shouldfail or session.shouldstop
+        if stopped:
+            state.not_judged = f"the run stopped early ({stopped})"
+            return outcome
+        state.stale = judge(state.waivers, state.today, state.results.values(),
+                            partly_deselected=state.partly_deselected,
+                            sharded=_sharded(session.config))
+        session.testscollected += len(state.stale)  # one "test" each (terminal progress)
+        for stale in state.stale:
+            session.config.hook.pytest_runtest_logreport(
+                report=stale_report(stale, state.options.stale))
+        return outcome
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -216,8 +313,10 @@ class WaiverPlugin:
         report = yield
         waiver = item.stash.get(ITEM_WAIVER, None)
         expired = item.stash.get(ITEM_EXPIRED, None)
-        if waiver is not None:
-            _annotate(report, item, call, waiver)
+        if waiver is not None and report.passed and hasattr(report, "wasxfail"):
+            del report.wasxfail  # compliant: a plain PASSED, whatever waiver covers it
+        elif waiver is not None:
+            _annotate(report, call, waiver)
         elif expired is not None and report.failed:
             report.expired_waiver = expired.to_dict()
             report.sections.append((SECTION, f"{expired.label} of {expired.source} expired on "
@@ -226,16 +325,18 @@ class WaiverPlugin:
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Count waived and stale results (on the controller under xdist, too)."""
-        if self.state is None:
+        """Count waived results and keep every control result (on the controller under
+        xdist, too), for the staleness judgement."""
+        if self.state is None or not self.state.active or self.is_worker:
             return
         waiver = getattr(report, "waiver", None)
         if isinstance(waiver, dict):
             index = waiver["index"]
             self.state.waived[index] = self.state.waived.get(index, 0) + 1
-        stale = getattr(report, "stale_waiver", None)
-        if isinstance(stale, dict):
-            self.state.stale.append((stale, report.nodeid))
+        result = result_of(report)
+        if result is not None:
+            self.state.results[result.nodeid] = merge(self.state.results.get(result.nodeid),
+                                                      result)
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         state = waiver_state(config)
@@ -270,20 +371,10 @@ class WaiverPlugin:
                        + (f"<ul>{items}</ul>" if items else "") + "</div>")
 
 
-def _annotate(report: pytest.TestReport, item: pytest.Item, call: pytest.CallInfo[None],
-              waiver: Waiver) -> None:
-    """Attach the waiver to a waived report; explain a stale or an unwaivable one."""
+def _annotate(report: pytest.TestReport, call: pytest.CallInfo[None], waiver: Waiver) -> None:
+    """Attach the waiver to a waived report; explain an unwaivable one."""
     if report.skipped and str(getattr(report, "wasxfail", "")).startswith("waived:"):
         report.waiver = waiver.to_dict()  # type: ignore[attr-defined]
-    elif report.failed and call.when == "call" and isinstance(report.longrepr, str) \
-            and report.longrepr.startswith("[XPASS(strict)]"):
-        info = item_info(item)
-        what = f"{info.control.id} passes for {info.resource}" if info else "the control passes"
-        message = (f"waiver no longer needed: {what}; remove {waiver.label} from "
-                   f"{waiver.source} ({waiver.terms()})")
-        report.longrepr = message
-        report.compliance_message = message  # type: ignore[attr-defined]
-        report.stale_waiver = waiver.to_dict()  # type: ignore[attr-defined]
     elif report.failed and call.excinfo is not None \
             and not isinstance(call.excinfo.value, AssertionError):
         report.sections.append((SECTION, f"{waiver.label} of {waiver.source} not applied: only "
@@ -293,7 +384,8 @@ def _annotate(report: pytest.TestReport, item: pytest.Item, call: pytest.CallInf
 
 def summary_lines(state: WaiverState) -> list[tuple[str, str]]:
     """(kind, text) lines of the terminal and HTML summary: a count line ("count"), then one
-    per waiver to act on ("expired", "expiring", "stale")."""
+    per waiver to act on ("expired", "expiring", "stale"), then why staleness was not judged
+    ("note"), if so."""
     waived = sum(state.waived.values())
     lines = [("count", f"{state.options.path}: {len(state.waivers)} waiver(s); {waived} "
                        f"result(s) waived by {len(state.waived)} waiver(s); expiry judged on "
@@ -307,9 +399,14 @@ def summary_lines(state: WaiverState) -> list[tuple[str, str]]:
         lines.append(("expiring", f"EXPIRING {w.label} {w.control}{_scope(w)}: expires "
                                   f"{w.expires} (in {w.days_left(state.today)} day(s)), "
                                   f"{_who(w)}"))
-    for data, nodeid in state.stale:
-        lines.append(("stale", f"NO LONGER NEEDED waiver #{data['index']} {data['control']}: "
-                               f"{nodeid} passes; remove the waiver"))
+    verb = "fails the run" if state.options.stale == "fail" else "warning only"
+    for stale in state.stale:
+        w = stale.waiver
+        lines.append(("stale", f"STALE {w.label} ({w.where}) {w.control}{_scope(w)}: covered "
+                               f"no failing result among {stale.scanned} scanned, {_who(w)}: "
+                               f"remove it ({verb})"))
+    if state.not_judged:
+        lines.append(("note", f"stale waivers not judged: {state.not_judged}"))
     return lines
 
 
