@@ -14,6 +14,7 @@ from pytest_awscompliance import (
     markers,
     options,
     outcomes,
+    outputs,
     parametrize,
     prefetch,
     redact,
@@ -48,7 +49,7 @@ from pytest_awscompliance.items import (
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
 from pytest_awscompliance.sessions import Credentials, assume_roles
 from pytest_awscompliance.state import SCAN, ScanState, ensure_plan, runtime_or_none, scan_of
-from pytest_awscompliance.targets import Plan
+from pytest_awscompliance.targets import Plan, select_shard
 from pytest_awscompliance.waivers.plugin import WaiverPlugin
 
 WORKER_KEY = "awscompliance"
@@ -60,6 +61,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Every report and snapshot path is checked before any plugin opens one, and before
+    any AWS call: a path that cannot be written is a usage error naming its option."""
+    if _is_worker(config) or config.getoption("help", False) \
+            or config.getoption("version", False):
+        return
+    outputs.check_paths(outputs.output_paths(config))
 
 
 def _uses_xdist(config: pytest.Config) -> bool:
@@ -91,6 +102,7 @@ def pytest_configure(config: pytest.Config) -> None:
             state.cache_dir = Path(shared["cache_dir"])
         state.credentials = shared.get("credentials") or {}
         return
+    outputs.guard_report_writers(config)
     if _uses_xdist(config):
         state.cache_dir = Path(tempfile.mkdtemp(prefix="awscompliance-"))
     if state.settings.demo:
@@ -115,7 +127,7 @@ def load_snapshot(state: ScanState) -> None:
         plan, entries, meta = snapshot.load(Path(state.settings.snapshot or ""))
     except snapshot.SnapshotError as exc:
         raise pytest.UsageError(str(exc)) from None
-    state.plan = plan
+    state.plan = select_shard(plan, state.settings.shard) if state.settings.shard else plan
     state.offline_entries = entries
     state.extras["snapshot"] = meta
 
@@ -126,6 +138,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     state = config.stash.get(SCAN, None)
     if state is None:
         return
+    config.stash[outputs.SESSION] = session
     if state.runtime is not None:
         state.requests.update(state.runtime.clients.requests.sent)
     if _is_worker(config):
@@ -133,11 +146,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     if not state.settings.snapshot_save:
         return
-    if state.plan is None:
+    if state.plan is None or session.exitstatus == pytest.ExitCode.USAGE_ERROR:
         return
     cache = state.runtime.cache if state.runtime else ReadCache(state.cache_dir)
-    snapshot.save(Path(state.settings.snapshot_save), state.plan, cache.entries(),
-                  __version__)
+    path = Path(state.settings.snapshot_save)
+    try:
+        snapshot.save(path, state.plan, cache.entries(), __version__)
+    except OSError as exc:
+        outputs.record_failure(config, "--aws-snapshot-save", path, exc)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -158,6 +174,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         state.runtime.close()
     if state is None or _is_worker(config):
         return
+    outputs.finish(config)
     demo = state.extras.pop("demo", None)
     if demo is not None:
         demo.stop()

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance import outputs
 from pytest_awscompliance.reporting import gate, ocsf, summary
 from pytest_awscompliance.reporting.options import read_options
 from pytest_awscompliance.reporting.results import (
@@ -50,10 +51,7 @@ class ReportingPlugin:
         self.json_written: str | None = None
         if self.is_worker:
             return
-        if self.options.json_path is not None:
-            problem = ocsf.target_problem(self.options.json_path)
-            if problem:
-                raise pytest.UsageError(f"--compliance-json: {problem}")
+        # The paths were checked before the scan (outputs.check_paths, plugin.py).
         if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):
             from pytest_awscompliance.reporting.html import HtmlHooks
 
@@ -120,8 +118,12 @@ class ReportingPlugin:
             findings = ocsf.to_findings(results, version=_version(DIST),
                                         partition=self.partition() or "aws",
                                         now_ms=int(time.time() * 1000))
-            ocsf.write_atomic(self.options.json_path, findings)
-            self.json_written = str(self.options.json_path)
+            try:
+                ocsf.write_atomic(self.options.json_path, findings)
+                self.json_written = str(self.options.json_path)
+            except OSError as exc:  # reported at the end, exit 4 (outputs.py)
+                outputs.record_failure(self.config, "--compliance-json",
+                                       self.options.json_path, exc)
         status = gate.exit_status(int(session.exitstatus), results, self.options.fail_on,
                                   self.other_failures)
         if status != int(session.exitstatus):
