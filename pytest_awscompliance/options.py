@@ -288,3 +288,13 @@ def validate(settings: Settings, sources: dict[str, str] | None = None) -> None:
             if not value.isdigit():
                 raise fail(f"ini {tunable.name}: {value!r} is not a whole number of "
                            "days/characters")
+
+
+def framework_problem(requested: tuple[str, ...], known: set[str]) -> str | None:
+    """``--aws-framework`` names that no collected control maps to, as one line, or None."""
+    lower = {name.lower() for name in known}
+    unknown = [name for name in requested if name.lower() not in lower]
+    if not unknown:
+        return None
+    return (f"--aws-framework: unknown framework {', '.join(map(repr, unknown))}; the "
+            f"collected controls map to {', '.join(sorted(known)) or 'no framework'}")

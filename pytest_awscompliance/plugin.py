@@ -268,6 +268,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     controls = ControlTable()
     for item in aws_items:
         describe_item(item, state.runtime, controls)
+    if state.settings.frameworks and aws_items:
+        # every collected control counts, also those with no resource in this scan
+        known = {name for item in aws_items for name in markers.read_control(item).frameworks}
+        problem = options.framework_problem(state.settings.frameworks, known)
+        if problem and not _is_worker(config):
+            raise pytest.UsageError(problem)
+        if problem:  # a worker: every control ERRORs with the reason (see above)
+            for item in aws_items:
+                item.stash[TARGET_ERROR] = problem
+            return
     keep, drop = select_items(items, state.settings)
     if drop:
         config.hook.pytest_deselected(items=drop)
