@@ -155,7 +155,7 @@ def _pick(cli: Any, ini: Any) -> Any:
     return cli if cli not in (None, [], "") else ini
 
 
-def _source(config: pytest.Config, option: str, ini: str | None = None) -> str:
+def source_of(config: pytest.Config, option: str, ini: str | None = None) -> str:
     """Where a value came from, for messages: ``--aws-account`` or ``ini aws_accounts``."""
     value = config.getoption(option.lstrip("-").replace("-", "_"))
     if ini is not None and value in (None, [], ""):
@@ -167,7 +167,7 @@ def _ini_bool(config: pytest.Config, name: str) -> bool:
     """An ini boolean; a value that is not one is a usage error naming the ini key."""
     try:
         return bool(config.getini(name))
-    except ValueError as exc:
+    except (ValueError, pytest.UsageError) as exc:  # pytest raises UsageError("invalid ...")
         raise pytest.UsageError(f"ini {name}: {exc} (use true or false)") from None
 
 
@@ -213,11 +213,11 @@ def load_settings(config: pytest.Config) -> Settings:
         tunables=tunables,
     )
     sources = {
-        "accounts": _source(config, "--aws-account", "aws_accounts"),
-        "regions": _source(config, "--aws-region", "aws_regions"),
-        "role_name": _source(config, "--aws-role-name", "aws_role_name"),
-        "frameworks": _source(config, "--aws-framework", "aws_frameworks"),
-        "retry_mode": _source(config, "--aws-retry-mode", "aws_retry_mode"),
+        "accounts": source_of(config, "--aws-account", "aws_accounts"),
+        "regions": source_of(config, "--aws-region", "aws_regions"),
+        "role_name": source_of(config, "--aws-role-name", "aws_role_name"),
+        "frameworks": source_of(config, "--aws-framework", "aws_frameworks"),
+        "retry_mode": source_of(config, "--aws-retry-mode", "aws_retry_mode"),
     }
     validate(settings, sources)
     return settings
@@ -290,11 +290,12 @@ def validate(settings: Settings, sources: dict[str, str] | None = None) -> None:
                            "days/characters")
 
 
-def framework_problem(requested: tuple[str, ...], known: set[str]) -> str | None:
+def framework_problem(requested: tuple[str, ...], known: set[str],
+                      source: str = "--aws-framework") -> str | None:
     """``--aws-framework`` names that no collected control maps to, as one line, or None."""
     lower = {name.lower() for name in known}
     unknown = [name for name in requested if name.lower() not in lower]
     if not unknown:
         return None
-    return (f"--aws-framework: unknown framework {', '.join(map(repr, unknown))}; the "
+    return (f"{source}: unknown framework {', '.join(map(repr, unknown))}; the "
             f"collected controls map to {', '.join(sorted(known)) or 'no framework'}")

@@ -77,6 +77,7 @@ def check_paths(paths: Iterable[OutputPath]) -> None:
 
 def output_paths(config: pytest.Config) -> list[OutputPath]:
     """Every report and snapshot path of this run. A new output option joins with one line."""
+    from pytest_awscompliance.options import source_of
     from pytest_awscompliance.reporting.options import read_options
 
     opt = config.getoption
@@ -85,7 +86,7 @@ def output_paths(config: pytest.Config) -> list[OutputPath]:
     return [
         ("--junitxml", _under(cwd, opt("xmlpath", None)), True),
         ("--html", _under(cwd, opt("htmlpath", None)), True),
-        ("--compliance-json", report.json_path, False),
+        (source_of(config, "--compliance-json", "compliance_json"), report.json_path, False),
         ("--compliance-asff", getattr(report, "asff_path", None)
          or _under(config.invocation_params.dir, opt("compliance_asff", None)), False),
         ("--aws-snapshot-save", _under(cwd, opt("aws_snapshot_save", None)), False),

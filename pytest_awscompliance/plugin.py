@@ -271,7 +271,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if state.settings.frameworks and aws_items:
         # every collected control counts, also those with no resource in this scan
         known = {name for item in aws_items for name in markers.read_control(item).frameworks}
-        problem = options.framework_problem(state.settings.frameworks, known)
+        problem = options.framework_problem(
+            state.settings.frameworks, known,
+            options.source_of(config, "--aws-framework", "aws_frameworks"))
         if problem and not _is_worker(config):
             raise pytest.UsageError(problem)
         if problem:  # a worker: every control ERRORs with the reason (see above)

@@ -138,7 +138,7 @@ def describe_failure(exc: Exception, source: str) -> str:
     if isinstance(exc, BotoCoreError):
         return f"{source}: {text}"
     # botocore raises RuntimeError / ValueError for expired or unparsable credentials
-    return f"AWS credentials cannot be used ({source}): {text}"
+    return f"{source}: AWS credentials cannot be used: {text}"
 
 
 def _identity(session: boto3.Session) -> tuple[str, str]:
