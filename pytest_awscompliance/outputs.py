@@ -11,6 +11,7 @@ and not at all when the run ends in a usage error, so an earlier report stays un
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -102,6 +103,12 @@ def temp_beside(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
+def discard(tmp: Path) -> None:
+    """Remove a temporary file if it is there (its directory may be gone too)."""
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path``: all of it, or (on failure) nothing and no stray file."""
     tmp = temp_beside(path)
@@ -109,7 +116,7 @@ def write_text_atomic(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        discard(tmp)
         raise
 
 
@@ -120,7 +127,8 @@ def reason(exc: OSError) -> str:
 
 def record_failure(config: pytest.Config, option: str, path: Path | str, exc: OSError) -> None:
     """A report that could not be written at the end: reported once, the run exits 4."""
-    config.stash.setdefault(FAILURES, []).append(f"{option}: cannot write {path}: {reason(exc)}")
+    why = path_problem(Path(path)) or reason(exc)  # e.g. "directory ... does not exist"
+    config.stash.setdefault(FAILURES, []).append(f"{option}: cannot write {path}: {why}")
 
 
 def failures(config: pytest.Config) -> list[str]:
@@ -168,7 +176,7 @@ def guard_writer(config: pytest.Config, plugin: Any, attribute: str, option: str
             record_failure(config, option, target, exc)
             forget()
         finally:
-            Path(tmp).unlink(missing_ok=True)
+            discard(tmp)
             setattr(plugin, attribute, original)
 
     config.pluginmanager.unregister(plugin)
