@@ -136,14 +136,17 @@ def failures(config: pytest.Config) -> list[str]:
 
 
 def finish(config: pytest.Config) -> None:
-    """At unconfigure: one ``ERROR:`` line per unwritten report on stderr, exit status 4."""
+    """At unconfigure, after the terminal summary: one ``ERROR:`` line per unwritten report
+    on stderr, exit status 4."""
     lines = failures(config)
     session = config.stash.get(SESSION, None)
     if not lines:
         return
     for line in lines:
         sys.stderr.write(f"ERROR: {line}\n")
-    if session is not None:
+    # a lost report outranks failed controls; an interrupted or broken run keeps its status
+    if session is not None and session.exitstatus in (
+            pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
         session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 

@@ -50,7 +50,7 @@ from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
 from pytest_awscompliance.sessions import Credentials, assume_roles
 from pytest_awscompliance.state import SCAN, ScanState, ensure_plan, runtime_or_none, scan_of
 from pytest_awscompliance.targets import Plan, select_shard
-from pytest_awscompliance.waivers.plugin import WaiverPlugin
+from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
 
 WORKER_KEY = "awscompliance"
 
@@ -218,6 +218,15 @@ class XdistHooks:
         from pytest_awscompliance.scheduling import TargetScheduling
 
         return TargetScheduling(config, log)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """A waiver naming no control is known on the controller only when the workers
+        are done, and raised at the very end: mark the run a usage error first, so that
+        no report of this run replaces an earlier one."""
+        state = waiver_state(session.config)
+        if state is not None and state.worker_problems:
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:

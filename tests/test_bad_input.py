@@ -273,6 +273,10 @@ CASES: dict[str, Case] = {
     "waiver-bad-date": Case(("--compliance-waivers", "w.yaml"), "expires",
                             files={"w.yaml": GOOD_WAIVER.replace("2099-01-01", "someday")}),
     "waivers-missing": Case(("--compliance-waivers", "nowhere.yaml"), "nowhere.yaml"),
+    "waiver-unknown-control-under-xdist": Case(  # known on the controller only at the end
+        ("-n", "2", "--compliance-waivers", "w.yaml", *REPLAY), "no-such-control",
+        files={"s.json": snapshot_text(),
+               "w.yaml": GOOD_WAIVER.replace("demo-control", "no-such-control")}),
     # report and snapshot paths that cannot be written, found before any AWS call
     "json-report-directory-missing": Case(("--compliance-json", "no/such/dir/f.json"),
                                           "--compliance-json: directory"),
