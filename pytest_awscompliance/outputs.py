@@ -12,6 +12,7 @@ and not at all when the run ends in a usage error, so an earlier report stays un
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -165,7 +166,7 @@ def guard_writer(config: pytest.Config, plugin: Any, attribute: str, option: str
     tmp = temp_beside(target)
     setattr(plugin, attribute, type(original)(tmp))
     write = plugin.pytest_sessionfinish
-    takes_session = "session" in write.__code__.co_varnames[:write.__code__.co_argcount]
+    takes_session = "session" in inspect.signature(write).parameters
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(session: pytest.Session) -> None:
