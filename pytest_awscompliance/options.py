@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,13 +155,29 @@ def _pick(cli: Any, ini: Any) -> Any:
     return cli if cli not in (None, [], "") else ini
 
 
+def source_of(config: pytest.Config, option: str, ini: str | None = None) -> str:
+    """Where a value came from, for messages: ``--aws-account`` or ``ini aws_accounts``."""
+    value = config.getoption(option.lstrip("-").replace("-", "_"))
+    if ini is not None and value in (None, [], ""):
+        return f"ini {ini}"
+    return option
+
+
+def _ini_bool(config: pytest.Config, name: str) -> bool:
+    """An ini boolean; a value that is not one is a usage error naming the ini key."""
+    try:
+        return bool(config.getini(name))
+    except (ValueError, pytest.UsageError) as exc:  # pytest raises UsageError("invalid ...")
+        raise pytest.UsageError(f"ini {name}: {exc} (use true or false)") from None
+
+
 def load_settings(config: pytest.Config) -> Settings:
     """Read options and ini values; raise ``pytest.UsageError`` naming the first bad one."""
     opt = config.getoption
     profiles = tuple(_pick(opt("aws_profile"), config.getini("aws_profiles")))
     accounts = tuple(_pick(opt("aws_account"), config.getini("aws_accounts")))
     role_name = _pick(opt("aws_role_name"), config.getini("aws_role_name")) or None
-    organization = bool(_pick(opt("aws_organization"), config.getini("aws_organization")))
+    organization = bool(opt("aws_organization")) or _ini_bool(config, "aws_organization")
     regions = tuple(_pick(opt("aws_region"), config.getini("aws_regions")))
     demo = bool(opt("aws_demo"))
     severity_min = _pick(opt("severity_min"), config.getini("severity_min")) or None
@@ -177,7 +192,10 @@ def load_settings(config: pytest.Config) -> Settings:
     try:
         shard = parse_shard(shard_text) if shard_text else None
     except ValueError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        message = str(exc)
+        if not opt("aws_shard"):
+            message = message.replace("--aws-shard:", "ini aws_shard:", 1)
+        raise pytest.UsageError(message) from None
     settings = Settings(
         profiles=profiles,
         accounts=accounts,
@@ -194,25 +212,52 @@ def load_settings(config: pytest.Config) -> Settings:
         retry_mode=_pick(opt("aws_retry_mode"), config.getini("aws_retry_mode")) or "standard",
         tunables=tunables,
     )
-    validate(settings)
+    sources = {
+        "accounts": source_of(config, "--aws-account", "aws_accounts"),
+        "regions": source_of(config, "--aws-region", "aws_regions"),
+        "role_name": source_of(config, "--aws-role-name", "aws_role_name"),
+        "frameworks": source_of(config, "--aws-framework", "aws_frameworks"),
+        "retry_mode": source_of(config, "--aws-retry-mode", "aws_retry_mode"),
+    }
+    validate(settings, sources)
     return settings
 
 
-def validate(settings: Settings) -> None:
-    """Raise ``pytest.UsageError`` with one readable line for the first invalid value."""
+def validate(settings: Settings, sources: dict[str, str] | None = None) -> None:
+    """Raise ``pytest.UsageError`` with one readable line for the first invalid value.
+
+    ``sources`` names where a value came from (``ini aws_accounts``); default: its option.
+    """
     fail = pytest.UsageError
+    named = {"accounts": "--aws-account", "regions": "--aws-region",
+             "role_name": "--aws-role-name", "frameworks": "--aws-framework",
+             **(sources or {})}
     for account in settings.accounts:
         if not ACCOUNT_ID.match(account):
-            raise fail(f"--aws-account: {account!r} is not a 12-digit AWS account id")
+            raise fail(f"{named['accounts']}: {account!r} is not a 12-digit AWS account id")
     for region in settings.regions:
         if region != "all" and not REGION_NAME.match(region):
-            raise fail(f"--aws-region: {region!r} is not a region name (e.g. eu-west-1) or 'all'")
+            raise fail(f"{named['regions']}: {region!r} is not a region name (e.g. eu-west-1) "
+                       "or 'all'")
     if "all" in settings.regions and len(settings.regions) > 1:
-        raise fail("--aws-region: 'all' cannot be combined with named regions")
+        raise fail(f"{named['regions']}: 'all' cannot be combined with named regions")
     if (settings.accounts or settings.organization) and not settings.role_name:
         raise fail("--aws-account and --aws-organization need --aws-role-name")
     if settings.role_name and not ROLE_NAME.match(settings.role_name):
-        raise fail(f"--aws-role-name: {settings.role_name!r} is not a valid IAM role name")
+        raise fail(f"{named['role_name']}: {settings.role_name!r} is not a valid IAM role name")
+    if not (settings.accounts or settings.organization):
+        ignored = [name for name, value in ((named["role_name"], settings.role_name),
+                                            ("--aws-external-id", settings.external_id))
+                   if value]
+        if ignored:
+            raise fail(f"{' and '.join(ignored)} would be ignored: "
+                       f"{'they are' if len(ignored) > 1 else 'it is'} only used with "
+                       "--aws-account or --aws-organization (a profile's own account needs no "
+                       "role)")
+    for framework in settings.frameworks:
+        if not framework.strip():
+            raise fail(f"{named['frameworks']}: an empty framework name selects no control; "
+                       "give a name such as cis-aws-3.0")
     if settings.organization and settings.accounts:
         raise fail("--aws-organization and --aws-account are exclusive: choose one")
     if settings.profiles and (settings.accounts or settings.organization):
@@ -228,20 +273,29 @@ def validate(settings: Settings) -> None:
     if settings.snapshot and settings.snapshot_save:
         raise fail("--aws-snapshot and --aws-snapshot-save are exclusive")
     if settings.retry_mode not in RETRY_MODES:
-        raise fail(f"--aws-retry-mode: {settings.retry_mode!r} is not one of "
-                   f"{', '.join(RETRY_MODES)}")
-    if settings.snapshot_save:
-        parent = Path(settings.snapshot_save).expanduser().resolve().parent
-        if not parent.is_dir():
-            raise fail(f"--aws-snapshot-save: directory {parent} does not exist")
+        raise fail(f"{named.get('retry_mode', '--aws-retry-mode')}: {settings.retry_mode!r} "
+                   f"is not one of {', '.join(RETRY_MODES)}")
+    # --aws-snapshot-save's path is checked with the reports' (outputs.check_paths)
     for name in ("aws_ecr_vulnerability_threshold",):
         value = str(settings.tunables.get(name, "")).upper()
         if value not in {"INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"}:
-            raise fail(f"{name}: {value!r} is not one of INFORMATIONAL, LOW, MEDIUM, HIGH, "
+            raise fail(f"ini {name}: {value!r} is not one of INFORMATIONAL, LOW, MEDIUM, HIGH, "
                        "CRITICAL")
     for tunable in TUNABLES:
         if tunable.kind == "string" and isinstance(tunable.default, str) \
                 and tunable.default.isdigit():
             value = str(settings.tunables.get(tunable.name, ""))
             if not value.isdigit():
-                raise fail(f"{tunable.name}: {value!r} is not a whole number of days/characters")
+                raise fail(f"ini {tunable.name}: {value!r} is not a whole number of "
+                           "days/characters")
+
+
+def framework_problem(requested: tuple[str, ...], known: set[str],
+                      source: str = "--aws-framework") -> str | None:
+    """``--aws-framework`` names that no collected control maps to, as one line, or None."""
+    lower = {name.lower() for name in known}
+    unknown = [name for name in requested if name.lower() not in lower]
+    if not unknown:
+        return None
+    return (f"{source}: unknown framework {', '.join(map(repr, unknown))}; the "
+            f"collected controls map to {', '.join(sorted(known)) or 'no framework'}")

@@ -14,6 +14,7 @@ from pytest_awscompliance import (
     markers,
     options,
     outcomes,
+    outputs,
     parametrize,
     prefetch,
     redact,
@@ -49,8 +50,8 @@ from pytest_awscompliance.items import (
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
 from pytest_awscompliance.sessions import Credentials, assume_roles
 from pytest_awscompliance.state import SCAN, ScanState, ensure_plan, runtime_or_none, scan_of
-from pytest_awscompliance.targets import Plan
-from pytest_awscompliance.waivers.plugin import WaiverPlugin
+from pytest_awscompliance.targets import Plan, select_shard
+from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
 
 WORKER_KEY = "awscompliance"
 
@@ -61,6 +62,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Every report and snapshot path is checked before any plugin opens one, and before
+    any AWS call: a path that cannot be written is a usage error naming its option."""
+    if _is_worker(config) or config.getoption("help", False) \
+            or config.getoption("version", False):
+        return
+    outputs.check_paths(outputs.output_paths(config))
 
 
 def _uses_xdist(config: pytest.Config) -> bool:
@@ -92,6 +103,7 @@ def pytest_configure(config: pytest.Config) -> None:
             state.cache_dir = Path(shared["cache_dir"])
         state.credentials = shared.get("credentials") or {}
         return
+    outputs.guard_report_writers(config)
     if _uses_xdist(config):
         state.cache_dir = Path(tempfile.mkdtemp(prefix="awscompliance-"))
     if state.settings.demo:
@@ -116,7 +128,7 @@ def load_snapshot(state: ScanState) -> None:
         plan, entries, meta = snapshot.load(Path(state.settings.snapshot or ""))
     except snapshot.SnapshotError as exc:
         raise pytest.UsageError(str(exc)) from None
-    state.plan = plan
+    state.plan = select_shard(plan, state.settings.shard) if state.settings.shard else plan
     state.offline_entries = entries
     state.extras["snapshot"] = meta
 
@@ -127,6 +139,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     state = config.stash.get(SCAN, None)
     if state is None:
         return
+    config.stash[outputs.SESSION] = session
     if state.runtime is not None:
         state.requests.update(state.runtime.clients.requests.sent)
     if _is_worker(config):
@@ -134,11 +147,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     if not state.settings.snapshot_save:
         return
-    if state.plan is None:
+    if state.plan is None or session.exitstatus == pytest.ExitCode.USAGE_ERROR:
         return
     cache = state.runtime.cache if state.runtime else ReadCache(state.cache_dir)
-    snapshot.save(Path(state.settings.snapshot_save), state.plan, cache.entries(),
-                  __version__)
+    path = Path(state.settings.snapshot_save)
+    try:
+        snapshot.save(path, state.plan, cache.entries(), __version__)
+    except OSError as exc:
+        outputs.record_failure(config, "--aws-snapshot-save", path, exc)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -159,6 +175,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         state.runtime.close()
     if state is None or _is_worker(config):
         return
+    outputs.finish(config)
     demo = state.extras.pop("demo", None)
     if demo is not None:
         demo.stop()
@@ -202,6 +219,15 @@ class XdistHooks:
         from pytest_awscompliance.scheduling import TargetScheduling
 
         return TargetScheduling(config, log)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """A waiver naming no control is known on the controller only when the workers
+        are done, and raised at the very end: mark the run a usage error first, so that
+        no report of this run replaces an earlier one."""
+        state = waiver_state(session.config)
+        if state is not None and state.worker_problems:
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -252,6 +278,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     controls = ControlTable()
     for item in aws_items:
         describe_item(item, state.runtime, controls)
+    if state.settings.frameworks and aws_items:
+        # every collected control counts, also those with no resource in this scan
+        known = {name for item in aws_items for name in markers.read_control(item).frameworks}
+        problem = options.framework_problem(
+            state.settings.frameworks, known,
+            options.source_of(config, "--aws-framework", "aws_frameworks"))
+        if problem and not _is_worker(config):
+            raise pytest.UsageError(problem)
+        if problem:  # a worker: every control ERRORs with the reason (see above)
+            for item in aws_items:
+                item.stash[TARGET_ERROR] = problem
+            return
     keep, drop = select_items(items, state.settings)
     if drop:
         config.hook.pytest_deselected(items=drop)

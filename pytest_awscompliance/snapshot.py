@@ -9,12 +9,13 @@ never part of a snapshot: the answers recorded are reads of account configuratio
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pytest_awscompliance.targets import Plan
+from pytest_awscompliance.options import ACCOUNT_ID
+from pytest_awscompliance.outputs import write_text_atomic
+from pytest_awscompliance.targets import Plan, known_regions
 
 FORMAT = "pytest-awscompliance-snapshot/1"
 
@@ -42,9 +43,7 @@ def save(path: Path, plan: Plan, entries: dict[str, Any], version: str) -> None:
         "plan": snapshot_plan(plan),
         "entries": dict(sorted(entries.items())),
     }
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(document, indent=None, separators=(",", ":")))
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(document, indent=None, separators=(",", ":")))
 
 
 def load(path: Path) -> tuple[Plan, dict[str, Any], dict[str, Any]]:
@@ -57,12 +56,83 @@ def load(path: Path) -> tuple[Plan, dict[str, Any], dict[str, Any]]:
         raise SnapshotError(f"snapshot {path} is not valid JSON: {exc}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise SnapshotError(f"{path} is not a {FORMAT} file")
-    try:
-        plan = Plan.from_dict(document["plan"])
-        entries = document["entries"]
-        if not isinstance(entries, dict):
-            raise TypeError("entries")
-    except (KeyError, TypeError, ValueError) as exc:
-        raise SnapshotError(f"snapshot {path} is corrupt ({exc})") from None
+    problem = format_problem(document)
+    if problem:
+        raise SnapshotError(f"snapshot {path} is corrupt: {problem}")
+    plan = Plan.from_dict(document["plan"])
     meta = {k: document.get(k) for k in ("plugin_version", "created")}
-    return plan, entries, meta
+    return plan, document["entries"], meta
+
+
+ACCOUNT_FIELDS = {"account_id", "label", "profile", "role_arn", "external_id", "endpoint_url",
+                  "home_region"}
+ERROR_FIELDS = ("service", "operation", "code", "message")
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+
+
+def format_problem(document: dict[str, Any]) -> str | None:
+    """What makes ``document`` not a valid snapshot (JSON paths in the message), or None."""
+    plan = document.get("plan")
+    if not isinstance(plan, dict):
+        return "'plan' is missing or not an object"
+    accounts = plan.get("accounts")
+    if not isinstance(accounts, list) or not accounts:
+        return "'plan.accounts' is missing or not a non-empty list"
+    ids: list[str] = []
+    for n, account in enumerate(accounts):
+        where = f"plan.accounts[{n}]"
+        if not isinstance(account, dict):
+            return f"'{where}' is not an object"
+        unknown = sorted(set(account) - ACCOUNT_FIELDS)
+        if unknown or "account_id" not in account or "label" not in account:
+            return f"'{where}' needs account_id and label" + (
+                f", and has unknown field(s) {', '.join(map(repr, unknown))}" if unknown else "")
+        for name, value in account.items():
+            if value is not None and not isinstance(value, str):
+                return f"'{where}.{name}' is not a string"
+        account_id = account["account_id"]
+        if not isinstance(account_id, str) or not ACCOUNT_ID.match(account_id):
+            return f"'{where}.account_id' {account_id!r} is not a 12-digit AWS account id"
+        if account_id in ids:
+            return f"account {account_id} is listed twice in 'plan.accounts'"
+        ids.append(account_id)
+        if account.get("home_region") is not None \
+                and account["home_region"] not in known_regions():
+            return f"'{where}.home_region' {account['home_region']!r} is not an AWS region"
+    regions = plan.get("regions")
+    if not isinstance(regions, dict):
+        return "'plan.regions' is missing or not an object"
+    if set(regions) != set(ids):
+        return (f"'plan.regions' names accounts {', '.join(sorted(map(str, regions)))} but "
+                f"'plan.accounts' has {', '.join(sorted(ids))}")
+    for account_id, names in regions.items():
+        if not isinstance(names, list) or not names:
+            return f"'plan.regions.{account_id}' is not a non-empty list of region names"
+        for name in names:
+            if not isinstance(name, str) or name not in known_regions():
+                return f"'plan.regions.{account_id}' names {name!r}, which is not an AWS region"
+    if plan.get("partition") not in PARTITIONS:
+        return f"'plan.partition' {plan.get('partition')!r} is not one of {', '.join(PARTITIONS)}"
+    if plan.get("demo_endpoint") is not None:
+        return "'plan.demo_endpoint' must be null: a snapshot never records an endpoint"
+    return entries_problem(document.get("entries"), set(ids))
+
+
+def entries_problem(entries: Any, accounts: set[str]) -> str | None:
+    """What is wrong with the recorded answers, or None."""
+    if not isinstance(entries, dict):
+        return "'entries' is missing or not an object"
+    for key, entry in entries.items():
+        parts = key.split("|", 4)
+        if len(parts) != 5:
+            return f"entry {key[:80]!r} is not account|region|service|operation|parameters"
+        if parts[0] not in accounts:
+            return f"entry {key[:80]!r} is for account {parts[0]!r}, not one of the plan's"
+        if not isinstance(entry, dict) or len(entry) != 1 or not ({"ok", "error"} & set(entry)):
+            return f"entry {key[:80]!r} is not an object with one 'ok' or 'error' member"
+        error = entry.get("error")
+        if "error" in entry and not (isinstance(error, dict) and all(
+                isinstance(error.get(name), str) for name in ERROR_FIELDS)):
+            return (f"entry {key[:80]!r}: 'error' needs string members "
+                    f"{', '.join(ERROR_FIELDS)}")
+    return None

@@ -8,11 +8,17 @@ workers receive instead of resolving again.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    CredentialRetrievalError,
+    NoCredentialsError,
+)
 
 from pytest_awscompliance.errors import TargetError
 from pytest_awscompliance.options import Settings
@@ -102,17 +108,37 @@ def _resolve(settings: Settings, demo_endpoint: str | None,
         accounts, partition = _resolve_accounts(settings)
         regions = {a.account_id: _regions_for(a, settings.regions) for a in accounts}
         return Plan(accounts=accounts, regions=regions, partition=partition)
-    except NoCredentialsError:
-        raise TargetError("no AWS credentials found: configure the default credential chain, "
-                          "pass --aws-profile, or try --aws-demo") from None
-    except ClientError as exc:
+    except (BotoCoreError, ClientError, RuntimeError, ValueError) as exc:
+        raise TargetError(describe_failure(exc, _default_source())) from None
+
+
+def _default_source() -> str:
+    """Where the default credential chain's credentials come from, for messages."""
+    profile = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+    return f"AWS_PROFILE {profile!r}" if profile else "the default credential chain"
+
+
+def describe_failure(exc: Exception, source: str) -> str:
+    """A credential or STS failure as one line naming ``source`` (a profile or the chain)."""
+    if isinstance(exc, NoCredentialsError):
+        if source.startswith("--aws-profile"):
+            return f"{source} has no credentials (no keys, credential_process, SSO or role)"
+        return (f"no AWS credentials found in {source}: configure it, pass --aws-profile, "
+                "or try --aws-demo")
+    if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
-        raise TargetError(f"{exc.operation_name} failed: {error.get('Code')}: "
-                          f"{error.get('Message', '')}") from None
-    except BotoCoreError as exc:
-        raise TargetError(str(exc)) from None
-    except (RuntimeError, ValueError) as exc:  # botocore: expired or unparsable credentials
-        raise TargetError(f"AWS credentials cannot be used: {exc}") from None
+        return (f"{source}: {exc.operation_name} failed: {error.get('Code')}: "
+                f"{error.get('Message', '')}").rstrip(": ")
+    if isinstance(exc, CredentialRetrievalError):
+        detail = str(exc.kwargs.get("error_msg") or "").strip()
+        return (f"{source}: the credentials from {exc.kwargs.get('provider', 'a provider')} "
+                "cannot be used: " + (detail or "the command failed and printed no reason "
+                                     "(run it by hand to see why)"))
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, BotoCoreError):
+        return f"{source}: {text}"
+    # botocore raises RuntimeError / ValueError for expired or unparsable credentials
+    return f"{source}: AWS credentials cannot be used: {text}"
 
 
 def _identity(session: boto3.Session) -> tuple[str, str]:
@@ -131,11 +157,21 @@ def _resolve_accounts(settings: Settings) -> tuple[list[AccountAccess], str]:
     if settings.profiles:
         accounts, partition = [], "aws"
         for profile in dict.fromkeys(settings.profiles):
-            session = base_session(profile)
-            account, partition = _identity(session)
+            source = f"--aws-profile {profile}"
+            try:
+                session = base_session(profile)
+                account, partition = _identity(session)
+            except (BotoCoreError, ClientError, RuntimeError, ValueError) as exc:
+                raise TargetError(describe_failure(exc, source)) from None
+            for other in accounts:
+                if other.account_id == account:
+                    raise TargetError(
+                        f"{source} reaches account {account}, like --aws-profile "
+                        f"{other.profile}: give one profile per account (and --aws-region "
+                        "for the regions to scan)")
             accounts.append(AccountAccess(account, f"profile {profile}", profile=profile,
                                           home_region=_home(session, settings.regions)))
-        return _unique(accounts), partition
+        return accounts, partition
     base = base_session(None)
     caller, partition = _identity(base)
     home = _home(base, settings.regions)
@@ -156,13 +192,6 @@ def _resolve_accounts(settings: Settings) -> tuple[list[AccountAccess], str]:
             accounts.append(AccountAccess(account, f"role {settings.role_name}", role_arn=role,
                                           external_id=settings.external_id, home_region=home))
     return accounts, partition
-
-
-def _unique(accounts: list[AccountAccess]) -> list[AccountAccess]:
-    seen: dict[str, AccountAccess] = {}
-    for access in accounts:
-        seen.setdefault(access.account_id, access)
-    return list(seen.values())
 
 
 def _regions_for(access: AccountAccess, requested: tuple[str, ...]) -> list[str]:

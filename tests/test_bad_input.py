@@ -1,16 +1,19 @@
 """Bad input: one readable line, no traceback, and the documented exit code.
 
-A usage error (bad option, bad file, unusable credentials) exits 4 before any control runs,
-with one ``ERROR: ...`` line on stderr. Exceptions, documented in docs/security.md: a control
-file with a bad marker is a collection error (exit 2, one line naming the test), and an
-account whose role cannot be assumed is an ERROR of that account's tests (exit 1) while the
-other accounts are scanned. tests/test_options.py covers the command-line rows not repeated
-here (unknown severity, short account id, unknown region, ...).
+A usage error (bad option, bad file, unusable credentials, an output path that cannot be
+written) exits 4 before any control runs, with one ``ERROR: ...`` line on stderr, and leaves
+the reports of an earlier run (JUnit XML, HTML, OCSF JSON) byte for byte as they were.
+Exceptions, documented in docs/security.md: a control file with a bad marker is a collection
+error (exit 2, one line naming the test), and an account whose role cannot be assumed is an
+ERROR of that account's tests (exit 1) while the other accounts are scanned.
+tests/test_options.py covers the command-line rows not repeated here (unknown severity, short
+account id, unknown region, ...).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
@@ -30,7 +33,7 @@ CONTROL = """
 import pytest
 
 @pytest.mark.severity("high")
-@pytest.mark.control("demo-control", title="t")
+@pytest.mark.control("demo-control", title="t", frameworks={"cis-aws-3.0": "1.1"})
 def test_it(aws_account):
     pass
 """
@@ -43,6 +46,26 @@ echo '{"Version": 1, "AccessKeyId": "AKIAEXAMPLEEXPIRED00", "SecretAccessKey": "
 """
 
 NOT_JSON_PROCESS = "#!/bin/sh\necho 'Enter MFA code:'\n"
+
+FAILING_PROCESS = "#!/bin/sh\nexit 1\n"
+
+
+def snapshot_text(plan: dict[str, Any] | None = None, entries: Any = None) -> str:
+    """A small valid snapshot (one account, one region, no answers), with parts replaced."""
+    document = {
+        "format": "pytest-awscompliance-snapshot/1", "plugin_version": "0", "created": "x",
+        "plan": {"accounts": [{"account_id": "111111111111", "label": "snapshot (caller)",
+                               "home_region": "us-east-1"}],
+                 "regions": {"111111111111": ["us-east-1"]}, "partition": "aws",
+                 "demo_endpoint": None},
+        "entries": {} if entries is None else entries,
+    }
+    document["plan"].update(plan or {})
+    return json.dumps(document)
+
+
+ACCOUNT = {"label": "snapshot (caller)", "home_region": "us-east-1"}
+REPLAY = ("--aws-snapshot", "s.json")
 
 GOOD_WAIVER = ("- control: demo-control\n  justification: accepted\n  owner: team\n"
                "  expires: 2099-01-01\n")
@@ -86,14 +109,37 @@ CASES: dict[str, Case] = {
     "account-with-a-letter": Case(("--aws-account", "12345678901O", "--aws-role-name", "r"),
                                   "'12345678901O' is not a 12-digit"),
     "account-in-ini": Case(("-o", "aws_accounts=abc", "-o", "aws_role_name=r"),
-                           "'abc' is not a 12-digit"),
+                           "ini aws_accounts: 'abc' is not a 12-digit"),
+    "organization-in-ini-not-a-boolean": Case(("-o", "aws_organization=maybe"),
+                                              "ini aws_organization: invalid truth value"),
+    "retry-mode-in-ini": Case(("-o", "aws_retry_mode=fast"), "ini aws_retry_mode: 'fast'"),
+    "shard-in-ini": Case(("-o", "aws_shard=0/4"), "ini aws_shard: '0/4'"),
+    "tunable-not-a-number": Case(("-o", "aws_log_retention_days=year"),
+                                 "ini aws_log_retention_days: 'year' is not a whole number"),
     # credentials
     "no-credentials-at-all": Case((), "no AWS credentials found", unset=NO_CREDENTIALS),
     "expired-credentials": Case(
-        (), "AWS credentials cannot be used: Credentials were refreshed, but the refreshed "
+        (), "the default credential chain: AWS credentials cannot be used: Credentials were "
+        "refreshed, but the refreshed "
         "credentials are still expired", unset=NO_CREDENTIALS,
         files={"creds.sh": EXPIRED_PROCESS, "config": "[default]\ncredential_process = "
                "{dir}/creds.sh\n"}, env={"AWS_CONFIG_FILE": "{dir}/config"}),
+    "endpoint-unreachable": Case((), "the default credential chain: Could not connect to the "
+                                 "endpoint URL"),
+    "profile-without-credentials": Case(
+        ("--aws-profile", "nocreds"), "--aws-profile nocreds has no credentials",
+        unset=NO_CREDENTIALS, files={"config": "[profile nocreds]\nregion = eu-west-1\n"},
+        env={"AWS_CONFIG_FILE": "{dir}/config"}),
+    "credential-process-fails-silently": Case(
+        (), "the default credential chain: the credentials from custom-process cannot be "
+        "used: the command failed and printed no reason", unset=NO_CREDENTIALS,
+        files={"creds.sh": FAILING_PROCESS, "config": "[default]\ncredential_process = "
+               "{dir}/creds.sh\n"}, env={"AWS_CONFIG_FILE": "{dir}/config"}),
+    "credential-process-of-a-profile-fails": Case(
+        ("--aws-profile", "audit-a"), "--aws-profile audit-a: the credentials from "
+        "custom-process cannot be used", unset=NO_CREDENTIALS,
+        files={"creds.sh": FAILING_PROCESS, "config": "[profile audit-a]\ncredential_process "
+               "= {dir}/creds.sh\n"}, env={"AWS_CONFIG_FILE": "{dir}/config"}),
     "credential-process-prints-garbage": Case(
         (), "AWS credentials cannot be used", unset=NO_CREDENTIALS,
         files={"creds.sh": NOT_JSON_PROCESS, "config": "[default]\ncredential_process = "
@@ -115,6 +161,27 @@ CASES: dict[str, Case] = {
         "cannot be combined with target options", files={"s.json": "{}"}),
     "snapshot-and-snapshot-save": Case(("--aws-snapshot", "s.json", "--aws-snapshot-save",
                                         "t.json"), "exclusive", files={"s.json": "{}"}),
+    # target options that would be ignored
+    "role-name-without-accounts": Case(("--aws-role-name", "audit"),
+                                       "--aws-role-name would be ignored"),
+    "external-id-without-accounts": Case(("--aws-external-id", "x"),
+                                         "--aws-external-id would be ignored"),
+    "role-and-external-id-with-a-profile": Case(
+        ("--aws-profile", "audit-a", "--aws-role-name", "audit", "--aws-external-id", "x"),
+        "--aws-role-name and --aws-external-id would be ignored",
+        files={"config": PROFILE_CONFIG}, env={"AWS_CONFIG_FILE": "{dir}/config"}),
+    "role-name-in-ini-with-a-profile": Case(
+        ("--aws-profile", "audit-a", "-o", "aws_role_name=audit"),
+        "ini aws_role_name would be ignored",
+        files={"config": PROFILE_CONFIG}, env={"AWS_CONFIG_FILE": "{dir}/config"}),
+    # --aws-framework naming no framework
+    "framework-empty": Case(("--aws-framework", ""), "--aws-framework: an empty framework"),
+    "framework-unknown": Case(("--aws-framework", "cis-aws-9.9", *REPLAY),
+                              "--aws-framework: unknown framework 'cis-aws-9.9'; the collected "
+                              "controls map to cis-aws-3.0", files={"s.json": snapshot_text()}),
+    "framework-unknown-in-ini": Case(("-o", "aws_frameworks=nist", *REPLAY),
+                                     "ini aws_frameworks: unknown framework 'nist'",
+                                     files={"s.json": snapshot_text()}),
     # --aws-demo with real targets (--aws-profile is in test_options.py)
     "demo-and-accounts": Case(("--aws-demo", "--aws-account", "111111111111",
                                "--aws-role-name", "r"), "cannot be combined"),
@@ -139,6 +206,63 @@ CASES: dict[str, Case] = {
                                files={"s.json": '{"format": "pytest-awscompliance-snap'}),
     "snapshot-of-another-tool": Case(("--aws-snapshot", "s.json"), "s.json",
                                      files={"s.json": '{"format": 99, "answers": []}'}),
+    "snapshot-plan-a-list": Case(REPLAY, "'plan' is missing or not an object",
+                                 files={"s.json": snapshot_text().replace(
+                                     '"plan": {', '"plan": [{', 1).replace(
+                                     ', "entries"', '], "entries"', 1)}),
+    "snapshot-no-accounts": Case(REPLAY, "'plan.accounts' is missing",
+                                 files={"s.json": snapshot_text({"accounts": {}})}),
+    "snapshot-account-not-an-object": Case(REPLAY, "'plan.accounts[0]' is not an object",
+                                           files={"s.json": snapshot_text({"accounts": [7]})}),
+    "snapshot-account-unknown-field": Case(
+        REPLAY, "has unknown field(s) 'secret'", files={"s.json": snapshot_text(
+            {"accounts": [{**ACCOUNT, "account_id": "111111111111", "secret": "x"}]})}),
+    "snapshot-account-id-edited": Case(
+        REPLAY, "'plan.regions' names accounts 111111111111 but 'plan.accounts' has "
+        "222222222222", files={"s.json": snapshot_text(
+            {"accounts": [{**ACCOUNT, "account_id": "222222222222"}]})}),
+    "snapshot-account-id-malformed": Case(
+        REPLAY, "'plan.accounts[0].account_id' '11111111111x' is not a 12-digit",
+        files={"s.json": snapshot_text({"accounts": [{**ACCOUNT, "account_id": "11111111111x"}]})}),
+    "snapshot-account-id-a-number": Case(
+        REPLAY, "'plan.accounts[0].account_id' is not a string",
+        files={"s.json": snapshot_text({"accounts": [{**ACCOUNT, "account_id": 111111111111}]})}),
+    "snapshot-account-twice": Case(
+        REPLAY, "account 111111111111 is listed twice", files={"s.json": snapshot_text(
+            {"accounts": [{**ACCOUNT, "account_id": "111111111111"}] * 2})}),
+    "snapshot-region-mars": Case(
+        REPLAY, "'plan.regions.111111111111' names 'mars-1', which is not an AWS region",
+        files={"s.json": snapshot_text({"regions": {"111111111111": ["mars-1"]}})}),
+    "snapshot-regions-not-a-list": Case(
+        REPLAY, "'plan.regions.111111111111' is not a non-empty list",
+        files={"s.json": snapshot_text({"regions": {"111111111111": "us-east-1"}})}),
+    "snapshot-partition-unknown": Case(REPLAY, "'plan.partition' 'mars'",
+                                       files={"s.json": snapshot_text({"partition": "mars"})}),
+    "snapshot-with-an-endpoint": Case(
+        REPLAY, "'plan.demo_endpoint' must be null",
+        files={"s.json": snapshot_text({"demo_endpoint": "http://127.0.0.1:5000"})}),
+    "snapshot-entries-a-list": Case(REPLAY, "'entries' is missing or not an object",
+                                    files={"s.json": snapshot_text(entries=[])}),
+    "snapshot-entry-a-string": Case(
+        REPLAY, "is not an object with one 'ok' or 'error' member",
+        files={"s.json": snapshot_text(entries={"111111111111|us-east-1|s3|ListBuckets|{}":
+                                                "yes"})}),
+    "snapshot-entry-bad-key": Case(
+        REPLAY, "is not account|region|service|operation|parameters",
+        files={"s.json": snapshot_text(entries={"ListBuckets": {"ok": {}}})}),
+    "snapshot-entry-other-account": Case(
+        REPLAY, "is for account '999999999999', not one of the plan's",
+        files={"s.json": snapshot_text(entries={"999999999999|us-east-1|s3|ListBuckets|{}":
+                                                {"ok": {}}})}),
+    "snapshot-entry-error-malformed": Case(
+        REPLAY, "'error' needs string members service, operation, code, message",
+        files={"s.json": snapshot_text(entries={"111111111111|us-east-1|s3|ListBuckets|{}":
+                                                {"error": {"code": 3}}})}),
+    # a waiver naming no control: found at collection, after start-up
+    "waiver-unknown-control": Case(
+        ("--compliance-waivers", "w.yaml", *REPLAY), "no-such-control",
+        files={"s.json": snapshot_text(),
+               "w.yaml": GOOD_WAIVER.replace("demo-control", "no-such-control")}),
     # malformed waiver files
     "waivers-not-yaml": Case(("--compliance-waivers", "w.yaml"), "not valid YAML",
                              files={"w.yaml": "- control: [unclosed\n"}),
@@ -149,29 +273,71 @@ CASES: dict[str, Case] = {
     "waiver-bad-date": Case(("--compliance-waivers", "w.yaml"), "expires",
                             files={"w.yaml": GOOD_WAIVER.replace("2099-01-01", "someday")}),
     "waivers-missing": Case(("--compliance-waivers", "nowhere.yaml"), "nowhere.yaml"),
-    # missing report directories
+    "waiver-unknown-control-under-xdist": Case(  # known on the controller only at the end
+        ("-n", "2", "--compliance-waivers", "w.yaml", *REPLAY), "no-such-control",
+        files={"s.json": snapshot_text(),
+               "w.yaml": GOOD_WAIVER.replace("demo-control", "no-such-control")}),
+    # report and snapshot paths that cannot be written, found before any AWS call
     "json-report-directory-missing": Case(("--compliance-json", "no/such/dir/f.json"),
-                                          "does not exist"),
+                                          "--compliance-json: directory"),
     "snapshot-save-directory-missing": Case(("--aws-snapshot-save", "no/such/dir/s.json"),
-                                            "does not exist"),
+                                            "--aws-snapshot-save: directory"),
+    "snapshot-save-is-a-directory": Case(("--aws-snapshot-save", "."),
+                                         "--aws-snapshot-save: {dir} is a directory"),
+    "snapshot-save-under-proc": Case(("--aws-snapshot-save", "/proc/self/s.json"),
+                                     "--aws-snapshot-save: /proc/self/s.json is under /proc"),
+    "snapshot-save-to-dev-null": Case(("--aws-snapshot-save", "/dev/null"),
+                                      "--aws-snapshot-save: /dev/null is under /dev"),
+    "junitxml-is-a-directory": Case(("--junit-xml", "earlier"),  # pytest's own check
+                                    "--junitxml must be a filename, given: earlier"),
+    "junitxml-under-proc": Case(("--junit-xml", "/proc/junit.xml"), "--junitxml: /proc/junit.xml "
+                                "is under /proc, a pseudo filesystem"),
+    "junitxml-parent-is-a-file": Case(("--junit-xml", "afile/sub/j.xml"),
+                                      "--junitxml: {dir}/afile is not a directory",
+                                      files={"afile": "x"}),
+    "html-is-a-directory": Case(("--html", "earlier"), "--html: {dir}/earlier is a directory"),
+    "html-under-sys": Case(("--html", "/sys/report.html"), "--html: /sys/report.html is under "
+                           "/sys"),
+    "json-report-is-a-directory": Case(("--compliance-json", "earlier"),
+                                       "--compliance-json: {dir}/earlier is a directory"),
+    "json-report-under-proc": Case(("--compliance-json", "/proc/self/f.json"),
+                                   "--compliance-json: /proc/self/f.json is under /proc"),
+    "json-report-in-ini-parent-is-a-file": Case(
+        ("-o", "compliance_json=afile/f.json"), "ini compliance_json: {dir}/afile is not a "
+        "directory", files={"afile": "x"}),
 }
+
+EARLIER = {"earlier/junit.xml": "<testsuites>earlier run</testsuites>\n",
+           "earlier/report.html": "<html>earlier run</html>\n",
+           "earlier/findings.json": '[{"earlier": "run"}]\n'}
+"""Reports of an earlier run: every row runs with these paths, and must leave them alone."""
+EARLIER_ARGS = ("--junitxml=earlier/junit.xml", "--html=earlier/report.html",
+                "--compliance-json=earlier/findings.json")
 
 
 def _write(pytester: pytest.Pytester, files: dict[str, str]) -> None:
     for name, content in files.items():
         path = pytester.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content.replace("{dir}", str(pytester.path)))
         if name.endswith(".sh"):
             path.chmod(0o755)
 
 
+PYTHON_INTERNALS = ("Traceback", "INTERNALERROR", "KeyError", "TypeError", "AttributeError",
+                    "NoneType", "<class ", "Errno")
+
+
 def assert_one_line(result: pytest.RunResult, message: str) -> None:
-    """Exactly one non-empty stderr line, naming the problem; no traceback anywhere."""
+    """Exactly one non-empty stderr line, naming the problem; no traceback or Python
+    internals anywhere."""
     errors = [line for line in result.stderr.lines if line.strip()]
     assert len(errors) == 1, result.stderr.lines
     assert errors[0].startswith("ERROR: "), errors
     assert message in errors[0], errors[0]
-    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    output = result.stdout.str() + result.stderr.str()
+    leaked = [word for word in PYTHON_INTERNALS if word in output]
+    assert not leaked, output[-3000:]
 
 
 def test_every_option_of_the_table_exists() -> None:
@@ -191,11 +357,17 @@ def test_bad_input_is_one_readable_line(pytester: pytest.Pytester, offline_env: 
         monkeypatch.delenv(variable, raising=False)
     for variable, value in case.env.items():
         monkeypatch.setenv(variable, value.replace("{dir}", str(pytester.path)))
-    _write(pytester, case.files)
+    _write(pytester, {**EARLIER, **case.files})
     pytester.makepyfile(CONTROL)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *case.args)
+    in_ini = any(arg.startswith("compliance_json=") for arg in case.args)  # ini row: no CLI
+    earlier = [a for a in EARLIER_ARGS if not (in_ini and a.startswith("--compliance-json"))]
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *earlier, *case.args)
     assert result.ret == case.code, (result.stdout.str()[-2000:], result.stderr.str())
-    assert_one_line(result, case.message)
+    assert_one_line(result, case.message.replace("{dir}", str(pytester.path)))
+    for name, content in EARLIER.items():  # an earlier run's reports, untouched
+        assert (pytester.path / name).read_text() == content, name
+    stray = [p.name for p in pytester.path.rglob("*") if p.name.endswith(".tmp")]
+    assert not stray, stray  # no temporary file left beside a report
 
 
 def test_bad_severity_marker_is_a_collection_error(pytester: pytest.Pytester,

@@ -83,3 +83,37 @@ def test_region(aws):
     result = pytester.runpytest("-p", "no:cacheprovider", "--aws-region", "ap-south-1",
                                 "--severity-min", "low")
     result.assert_outcomes(passed=1)
+
+
+def test_validate_names_where_a_value_came_from() -> None:
+    from pytest_awscompliance.options import Settings, validate
+
+    with pytest.raises(pytest.UsageError, match=r"^ini aws_accounts: 'abc' is not a 12-digit"):
+        validate(Settings(accounts=("abc",), role_name="r"), {"accounts": "ini aws_accounts"})
+    with pytest.raises(pytest.UsageError, match=r"^--aws-account: 'abc'"):
+        validate(Settings(accounts=("abc",), role_name="r"))
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"role_name": "audit"}, "--aws-role-name would be ignored"),
+    ({"external_id": "x", "profiles": ("p",)}, "--aws-external-id would be ignored"),
+    ({"frameworks": (" ",)}, "--aws-framework: an empty framework name"),
+])
+def test_ignored_or_empty_values_are_refused(settings: dict[str, object], message: str) -> None:
+    from pytest_awscompliance.options import TUNABLES, Settings, validate
+
+    tunables = {t.name: t.default for t in TUNABLES}
+    with pytest.raises(pytest.UsageError, match=message):
+        validate(Settings(**settings, tunables=tunables))  # type: ignore[arg-type]
+    validate(Settings(accounts=("111111111111",), role_name="audit", external_id="x",
+                      tunables=tunables))
+
+
+def test_framework_problem_names_the_known_frameworks() -> None:
+    from pytest_awscompliance.options import framework_problem
+
+    known = {"cis-aws-3.0", "aws-fsbp"}
+    assert framework_problem(("CIS-AWS-3.0",), known) is None  # case-insensitive, as selection
+    assert framework_problem(("pci",), known, "ini aws_frameworks") == (
+        "ini aws_frameworks: unknown framework 'pci'; the collected controls map to aws-fsbp, "
+        "cis-aws-3.0")

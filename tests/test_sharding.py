@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_awscompliance.sharding import in_shard, parse_shard, shard_of
+from tests.test_bad_input import snapshot_text
 
 ACCOUNTS = [f"{n:012d}" for n in range(100000000000, 100000000000 + 60 * 7919, 7919)]
 
@@ -50,3 +51,28 @@ def test_bad_shard_option_is_a_usage_error(pytester: pytest.Pytester, offline_en
     result = pytester.runpytest_subprocess("--aws-shard=3/2")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --aws-shard: '3/2' needs 1 <= K <= N"])
+
+
+def test_shard_option_selects_a_replayed_snapshots_accounts(pytester: pytest.Pytester,
+                                                             offline_env: None) -> None:
+    """With --aws-snapshot, each shard replays only its own accounts."""
+    accounts = ["111111111111", "222222222222", "333333333333", "444444444444"]
+    plan = {"accounts": [{"account_id": a, "label": "snapshot (caller)",
+                          "home_region": "us-east-1"} for a in accounts],
+            "regions": {a: ["us-east-1"] for a in accounts}}
+    (pytester.path / "s.json").write_text(snapshot_text(plan))
+    pytester.makepyfile("""
+import pytest
+
+@pytest.mark.severity("info")
+def test_account(aws_account):
+    pass
+""")
+    seen: dict[int, list[str]] = {}
+    for k in (1, 2):
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q",
+                                               "--aws-snapshot=s.json", f"--aws-shard={k}/2",
+                                               "--collect-only")
+        seen[k] = [a for a in accounts if f"[{a}/global]" in result.stdout.str()]
+        assert seen[k] == [a for a in accounts if in_shard(a, k, 2)]
+    assert sorted(seen[1] + seen[2]) == accounts and seen[1] and seen[2]

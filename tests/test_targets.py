@@ -99,3 +99,36 @@ def test_no_credentials_under_xdist_errors_every_control(pytester: pytest.Pytest
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*no AWS credentials found*"])
     assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_two_profiles_for_one_account_are_a_usage_error(
+        pytester: pytest.Pytester, moto_env: None, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """Not merged: the second profile's region would silently go unscanned, and which
+    profile's credentials (and permissions) the account is read with would be a guess."""
+    config = tmp_path / "config"
+    config.write_text("[profile prod-us]\nregion = us-east-1\n"
+                      "aws_access_key_id = a\naws_secret_access_key = a\n"
+                      "[profile prod-eu]\nregion = eu-west-1\n"
+                      "aws_access_key_id = b\naws_secret_access_key = b\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    pytester.makepyfile(REPORT_TARGET)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--aws-profile", "prod-us",
+                                "--aws-profile", "prod-eu")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = [line for line in result.stderr.lines if line.strip()]
+    assert errors == ["ERROR: --aws-profile prod-eu reaches account 123456789012, like "
+                      "--aws-profile prod-us: give one profile per account (and --aws-region "
+                      "for the regions to scan)"]
+
+
+def test_the_same_profile_twice_is_one_target(pytester: pytest.Pytester, moto_env: None,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.write_text("[profile audit-a]\naws_access_key_id = a\naws_secret_access_key = a\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    pytester.makepyfile(REPORT_TARGET)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-v", "--aws-profile", "audit-a",
+                                "--aws-profile", "audit-a")
+    assert _ids(result) == {"123456789012/us-east-1"}

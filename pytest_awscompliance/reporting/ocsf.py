@@ -212,18 +212,6 @@ def to_findings(results: Iterable[ControlResult], *, version: str,
             for r in results]
 
 
-def target_problem(path: Path) -> str | None:
-    """Why ``path`` cannot receive the findings file, or None when it can."""
-    parent = path.parent
-    if path.is_dir():
-        return f"{path} is a directory; give a file name, e.g. {path / 'findings.json'}"
-    if not parent.is_dir():
-        return f"directory {parent} does not exist (create it first)"
-    if not os.access(parent, os.W_OK):
-        return f"directory {parent} is not writable"
-    return None
-
-
 def write_atomic(path: Path, findings: Sequence[dict[str, Any]]) -> None:
     """Write ``findings`` as a JSON array: all of it, or (on failure) nothing new."""
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance import outputs
 from pytest_awscompliance.items import junit_classname
 from pytest_awscompliance.reporting import asff, gate, ocsf, summary
 from pytest_awscompliance.reporting.options import read_options
@@ -53,14 +54,7 @@ class ReportingPlugin:
         self.asff_written: str | None = None
         if self.is_worker:
             return
-        if self.options.json_path is not None:
-            problem = ocsf.target_problem(self.options.json_path)
-            if problem:
-                raise pytest.UsageError(f"--compliance-json: {problem}")
-        if self.options.asff_path is not None:
-            problem = ocsf.target_problem(self.options.asff_path)
-            if problem:
-                raise pytest.UsageError(f"--compliance-asff: {problem}")
+        # The paths were checked before the scan (outputs.check_paths, plugin.py).
         if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):
             from pytest_awscompliance.reporting.html import HtmlHooks
 
@@ -133,15 +127,23 @@ class ReportingPlugin:
             findings = ocsf.to_findings(results, version=_version(DIST),
                                         partition=self.partition() or "aws",
                                         now_ms=int(time.time() * 1000))
-            ocsf.write_atomic(self.options.json_path, findings)
-            self.json_written = str(self.options.json_path)
+            try:
+                ocsf.write_atomic(self.options.json_path, findings)
+                self.json_written = str(self.options.json_path)
+            except OSError as exc:  # reported at the end, exit 4 (outputs.py)
+                outputs.record_failure(self.config, "--compliance-json",
+                                       self.options.json_path, exc)
         if self.options.asff_path is not None and not broken:
             batches = asff.to_batches(results, version=_version(DIST),
                                       partition=self.partition() or "aws",
                                       homes=self.home_regions(),
                                       now_ms=int(time.time() * 1000))
-            asff.write_atomic(self.options.asff_path, batches)
-            self.asff_written = str(self.options.asff_path)
+            try:
+                asff.write_atomic(self.options.asff_path, batches)
+                self.asff_written = str(self.options.asff_path)
+            except OSError as exc:  # reported at the end, exit 4 (outputs.py)
+                outputs.record_failure(self.config, "--compliance-asff",
+                                       self.options.asff_path, exc)
         status = gate.exit_status(int(session.exitstatus), results, self.options.fail_on,
                                   self.other_failures)
         if status != int(session.exitstatus):

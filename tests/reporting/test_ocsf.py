@@ -124,13 +124,6 @@ def test_account_setting_and_partition() -> None:
     assert ocsf.resource_of(china, "aws")["cloud_partition"] == "aws-cn"
 
 
-def test_target_problem(tmp_path: Path) -> None:
-    assert ocsf.target_problem(tmp_path / "f.json") is None
-    assert ocsf.target_problem(tmp_path / "no" / "f.json") == \
-        f"directory {tmp_path / 'no'} does not exist (create it first)"
-    assert "is a directory" in (ocsf.target_problem(tmp_path) or "")
-
-
 def test_write_atomic_keeps_the_old_file_on_failure(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "findings.json"
