@@ -10,8 +10,8 @@ docs/security.md has the table over every operation botocore ships):
    and ``DELETE`` change things whatever the name says);
 3. it is not one of :data:`REFUSED`, reads whose model does not say what they hand out;
 4. its name does not say it hands out access (``...Token``, ``...Credentials``, ``...Url``,
-   ``...Password``, ``...Secret``, optionally followed by ``For<Something>``), pre-signed
-   URLs and temporary credentials that the models rarely mark ``sensitive``;
+   optionally followed by ``For<Something>``): tokens, pre-signed URLs and temporary
+   credentials, which the models often leave unmarked;
 5. no member of its output shape, at any depth, is marked ``sensitive`` (secret values,
    decrypted parameters, private keys, passwords, tokens, but also e-mail addresses);
 6. its output is not a stream (object bodies, media, exports: data, not configuration).
@@ -42,7 +42,7 @@ from pytest_awscompliance.models import service_model
 from pytest_awscompliance.redact import REDACTED
 
 READ_VERB = re.compile(r"^(?:Describe|Get|List|Head|BatchGet|Lookup)(?=[A-Z0-9]|$)")
-ACCESS_NAME = re.compile(r"(?:Token|Credentials?|Url|URL|Password|Secret)(?:For[A-Z]\w*)?$")
+ACCESS_NAME = re.compile(r"(?:Token|Credentials?|Url|URL)(?:For[A-Z]\w*)?$")
 REST_PROTOCOLS = frozenset({"rest-json", "rest-xml"})
 READ_METHODS = frozenset({"GET", "HEAD", "POST"})
 DECRYPTING: frozenset[str] = frozenset({"WithDecryption"})
@@ -142,7 +142,7 @@ def decide(model: OperationModel, *, scanner: bool = False) -> Decision:
         return Decision(False, "secret", f"never reads secrets ({REFUSED[key]})")
     if ACCESS_NAME.search(model.name):
         return Decision(False, "secret", "never reads secrets (the operation hands out "
-                        "access: a token, credentials, a password or a URL)")
+                        "access: a token, credentials or a URL)")
     secret = sensitive_paths(model.output_shape)
     if secret:
         shown = ", ".join(secret[:3]) + (", ..." if len(secret) > 3 else "")
