@@ -131,7 +131,7 @@ def decide(model: OperationModel, *, scanner: bool = False) -> Decision:
         return Decision(True, "exception", EXCEPTIONS[key], decrypting,
                         bool(sensitive_paths(model.output_shape)))
     if key in SCANNER_ONLY:
-        return Decision(False, "secret", "assumes roles only for itself (the answer is "
+        return Decision(False, "write", "assumes roles only for itself (the answer is "
                         "credentials)")
     if not READ_VERB.match(model.name):
         return Decision(False, "write", "only reads accounts")
