@@ -22,11 +22,12 @@ REDACTED = "<redacted>"
 
 _KEY_NAMES = (r"(?:aws_)?(?:secret_access_key|secret_key|session_token|security_token|"
               r"access_key_id|access_key)|SecretAccessKey|SessionToken|SecurityToken|AccessKeyId|"
-              r"external_id|ExternalId|mfa_serial|TokenCode|token_code|Base32StringSeed|"
-              r"QRCodePNG|UserData|userData")
-"""Keys whose values are credentials (``sts:AssumeRole``'s ``ExternalId``, ``SerialNumber``
-is left alone: it also names ordinary MFA devices), or the sensitive members the guard lets
-through masked (readonly.EXCEPTIONS), whose raw answers botocore's DEBUG log shows."""
+              r"external_id|ExternalId|mfa_serial|SerialNumber|TokenCode|token_code|"
+              r"Base32StringSeed|QRCodePNG|UserData|userData")
+"""Keys whose values are credentials (``sts:AssumeRole``'s ``ExternalId``, MFA
+``SerialNumber`` and ``TokenCode``, as botocore's DEBUG log shows the request), or the
+sensitive members the guard lets through masked (``readonly.EXCEPTIONS``), whose raw answers
+the DEBUG log shows before the guard masks them."""
 
 PATTERNS: tuple[re.Pattern[str], ...] = (
     # SigV4 Authorization header: Credential=<access key>/<scope>, ..., Signature=<hex>

@@ -127,6 +127,8 @@ def test_no_canary_in_any_output(pytester: pytest.Pytester, canary_world: MotoWo
     assert len(issued) >= 3, "no assumed-role credentials were recorded"
     # The outputs are really on: DEBUG logs of botocore, locals of the failing control.
     assert "Response body" in outputs["log"]
+    everything = "".join(outputs.values())
+    assert "'ExternalId': '<redacted>'" in everything, "the AssumeRole request was not logged"
     assert "= Settings(" in outputs["terminal"] and "role_name='audit'" in outputs["terminal"]
     canaries = [ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, EXTERNAL_ID, SECRET_VALUE,
                 PARAMETER_VALUE, *issued]
