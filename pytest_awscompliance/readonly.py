@@ -20,9 +20,9 @@ At call time, a parameter that turns a read into a secret read (:data:`DECRYPTIN
 ssm's ``WithDecryption=True``) is refused too, in every operation that takes it.
 
 :data:`EXCEPTIONS` are the few operations the bundled catalog needs that these rules refuse,
-each with its reason. Sensitive members of their answers are masked (``<redacted>``) in the
-parsed response itself, on botocore's ``after-call``, so that nothing downstream (the read
-cache, the snapshot, reports, tracebacks) ever holds the value.
+each with its reason. Sensitive members of their answers (but :data:`KEPT`) are masked
+(``<redacted>``) in the parsed response itself, on botocore's ``after-call``, so that nothing
+downstream (the read cache, the snapshot, reports, tracebacks) ever holds the value.
 
 Decisions are computed from the operation model the client already loaded, once per
 (service, operation): the guard loads no model of its own while a scan runs.
@@ -64,11 +64,17 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("organizations", "DescribeOrganization"): "the organization controls read the management "
     "account id and feature set; the management account's e-mail is masked",
     ("organizations", "ListAccounts"): "target discovery (--aws-organization) and the "
-    "organization controls need account ids; account names and e-mails are masked",
+    "organization controls need account ids; e-mails are masked",
     ("organizations", "ListAccountsForParent"): "the OU placement controls need account ids "
-    "per OU; account names and e-mails are masked",
+    "per OU; e-mails are masked",
 }
 """Operations the rules refuse that the bundled catalog needs, with the reason."""
+
+KEPT: dict[str, str] = {
+    "Account.Name": "an account's name labels it in findings (`222222222222 (dev-app)`); "
+    "AWS marks it sensitive as personal data, it is no credential",
+}
+"""Sensitive members (``Structure.member``) an exception's answer keeps, with the reason."""
 
 SCANNER_ONLY: dict[tuple[str, str], str] = {
     ("sts", "AssumeRole"): "the scanner's own cross-account reach (--aws-role-name); allowed "
@@ -205,15 +211,15 @@ def _mask(value: Any) -> Any:
 
 
 def mask_sensitive(value: Any, shape: Shape | None) -> Any:
-    """``value`` (a parsed answer of ``shape``) with every sensitive member masked, in place
-    for dicts and lists; returns the masked value."""
+    """``value`` (a parsed answer of ``shape``) with every sensitive member masked (but those
+    in :data:`KEPT`), in place for dicts and lists; returns the masked value."""
     if shape is None or value is None:
         return value
     if shape.metadata.get("sensitive"):
         return _mask(value)
     if shape.type_name == "structure" and isinstance(value, dict):
         for name, member in shape.members.items():  # type: ignore[attr-defined]
-            if name in value:
+            if name in value and f"{shape.name}.{name}" not in KEPT:
                 value[name] = mask_sensitive(value[name], member)
     elif shape.type_name == "list" and isinstance(value, list):
         value[:] = [mask_sensitive(item, shape.member)  # type: ignore[attr-defined]
