@@ -17,6 +17,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from pytest_awscompliance.clients import ClientPool
+from pytest_awscompliance.options import Settings
+from pytest_awscompliance.sessions import AccountAccess
+from pytest_awscompliance.state import ScanState
+from pytest_awscompliance.targets import Plan
 from tests.harness import AUDIT_ROLE, FAILING, PASSING, MotoWorld
 from tests.test_waivers_xdist import moto_server  # noqa: F401 - the fixture
 
@@ -138,11 +143,17 @@ def test_no_canary_in_any_output(pytester: pytest.Pytester, canary_world: MotoWo
 
 
 def test_repr_of_credential_holders_is_redacted() -> None:
-    from pytest_awscompliance.options import Settings
-    from pytest_awscompliance.sessions import AccountAccess
-
-    assert EXTERNAL_ID not in repr(Settings(external_id=EXTERNAL_ID))
-    access = AccountAccess("111111111111", "x", role_arn="arn:aws:iam::1:role/r",
+    settings = Settings(external_id=EXTERNAL_ID, role_name="audit")
+    access = AccountAccess(PASSING, "x", role_arn=f"arn:aws:iam::{PASSING}:role/audit",
                            external_id=EXTERNAL_ID)
-    assert EXTERNAL_ID not in repr(access)
+    credentials = {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "token": SESSION_TOKEN,
+                   "expiry_time": "2030-01-01T00:00:00+00:00"}
+    state = ScanState(settings, Plan([access], {PASSING: ["us-east-1"]}, "aws"),
+                      credentials={PASSING: credentials})
+    pool = ClientPool({PASSING: credentials})
+    pool.add(access)
+    for holder in (settings, access, state, pool, pool.account(PASSING)):
+        text = repr(holder)
+        assert not [c for c in (EXTERNAL_ID, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)
+                    if c in text], text
     assert AccountAccess.from_dict(access.to_dict()).external_id == EXTERNAL_ID
