@@ -35,7 +35,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.model import OperationModel, Shape
+from botocore.exceptions import DataNotFoundError, UnknownServiceError
+from botocore.model import OperationModel, OperationNotFoundError, Shape
 
 from pytest_awscompliance.errors import ReadOnlyViolation
 from pytest_awscompliance.models import service_model
@@ -182,7 +183,7 @@ def decision_for(service: str, operation: str, *, scanner: bool = False) -> Deci
     """
     try:
         model = service_model(service).operation_model(operation)
-    except Exception:  # botocore raises UnknownServiceError, OperationNotFoundError, ...
+    except (UnknownServiceError, DataNotFoundError, OperationNotFoundError):
         return Decision(False, "write", "only calls operations botocore knows")
     return decision(model, scanner=scanner)
 
