@@ -117,13 +117,13 @@ def sensitive_paths(shape: Shape | None, path: str = "", seen: frozenset[str] = 
         return []
     seen = seen | {shape.name}
     if shape.type_name == "structure":
-        return [p for name, member in shape.members.items()  # type: ignore[attr-defined]
+        return [p for name, member in shape.members.items()
                 for p in sensitive_paths(member, f"{path}.{name}".lstrip("."), seen)]
     if shape.type_name == "list":
-        return sensitive_paths(shape.member, f"{path}[]", seen)  # type: ignore[attr-defined]
+        return sensitive_paths(shape.member, f"{path}[]", seen)
     if shape.type_name == "map":
-        return (sensitive_paths(shape.key, f"{path}{{key}}", seen)  # type: ignore[attr-defined]
-                + sensitive_paths(shape.value, f"{path}{{}}", seen))  # type: ignore[attr-defined]
+        return (sensitive_paths(shape.key, f"{path}{{key}}", seen)
+                + sensitive_paths(shape.value, f"{path}{{}}", seen))
     return []
 
 
@@ -219,14 +219,14 @@ def mask_sensitive(value: Any, shape: Shape | None) -> Any:
     if shape.metadata.get("sensitive"):
         return _mask(value)
     if shape.type_name == "structure" and isinstance(value, dict):
-        for name, member in shape.members.items():  # type: ignore[attr-defined]
+        for name, member in shape.members.items():
             if name in value and f"{shape.name}.{name}" not in KEPT:
                 value[name] = mask_sensitive(value[name], member)
     elif shape.type_name == "list" and isinstance(value, list):
-        value[:] = [mask_sensitive(item, shape.member)  # type: ignore[attr-defined]
+        value[:] = [mask_sensitive(item, shape.member)
                     for item in value]
     elif shape.type_name == "map" and isinstance(value, dict):
-        masked = {mask_sensitive(k, shape.key): mask_sensitive(v, shape.value)  # type: ignore
+        masked = {mask_sensitive(k, shape.key): mask_sensitive(v, shape.value)
                   for k, v in value.items()}
         value.clear()
         value.update(masked)
