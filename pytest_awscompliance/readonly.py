@@ -16,8 +16,10 @@ docs/security.md has the table over every operation botocore ships):
    decrypted parameters, private keys, passwords, tokens, but also e-mail addresses);
 6. its output is not a stream (object bodies, media, exports: data, not configuration).
 
-At call time, a parameter that turns a read into a secret read (:data:`DECRYPTING`, such as
-ssm's ``WithDecryption=True``) is refused too, in every operation that takes it.
+At call time, parameters that turn a read into a secret read are refused too, in every
+operation that takes them: :data:`REVEALING` set true (ssm's ``WithDecryption=True``, API
+Gateway's ``includeValue=True``), or :data:`HIDING` not set true (Glue's ``GetConnection``
+returns the connection's password unless ``HidePassword=True``).
 
 :data:`EXCEPTIONS` are the few operations the bundled catalog needs that these rules refuse,
 each with its reason. Sensitive members of their answers (but :data:`KEPT`) are masked
@@ -46,8 +48,11 @@ READ_VERB = re.compile(r"^(?:Describe|Get|List|Head|BatchGet|Lookup)(?=[A-Z0-9]|
 ACCESS_NAME = re.compile(r"(?:Token|Credentials?|Url|URL)(?:For[A-Z]\w*)?$")
 REST_PROTOCOLS = frozenset({"rest-json", "rest-xml"})
 READ_METHODS = frozenset({"GET", "HEAD", "POST"})
-DECRYPTING: frozenset[str] = frozenset({"WithDecryption"})
-"""Input members that make a read return plaintext secrets when true."""
+REVEALING: frozenset[str] = frozenset({"WithDecryption", "includeValue", "includeValues",
+                                      "includeSensitiveEvents"})
+"""Input members that make a read return secrets when true."""
+HIDING: frozenset[str] = frozenset({"HidePassword"})
+"""Input members that keep secrets out of a read's answer only when true."""
 
 EXCEPTIONS: dict[tuple[str, str], str] = {
     # Not reads by name: reports AWS computes on request, which change nothing in the account.
@@ -87,6 +92,10 @@ REFUSED: dict[tuple[str, str], str] = {
     ("lambda", "GetFunction"): "its answer holds a pre-signed URL to the function's code",
     ("lambda", "GetLayerVersion"): "its answer holds a pre-signed URL to the layer's code",
     ("lambda", "GetLayerVersionByArn"): "its answer holds a pre-signed URL to the layer's code",
+    ("payment-cryptography", "GetParametersForExport"): "it issues an export token and a "
+    "signing key",
+    ("payment-cryptography", "GetParametersForImport"): "it issues an import token and a "
+    "wrapping key",
 }
 """Reads refused although their model marks nothing sensitive."""
 
@@ -100,8 +109,10 @@ class Decision:
     """``read``, ``exception`` (allowed by :data:`EXCEPTIONS`), ``write``, ``secret`` or
     ``data`` (the last three are refused)."""
     reason: str
-    decrypting: tuple[str, ...] = ()
-    """The operation's :data:`DECRYPTING` input members, refused when true."""
+    revealing: tuple[str, ...] = ()
+    """The operation's :data:`REVEALING` input members, refused when true."""
+    hiding: tuple[str, ...] = ()
+    """The operation's :data:`HIDING` input members, refused unless true."""
     masks: bool = False
     """Its answer has sensitive members to mask (an allowed exception)."""
 
@@ -131,11 +142,12 @@ def decide(model: OperationModel, *, scanner: bool = False) -> Decision:
     """The verdict on one operation, from its model (uncached: see :func:`decision`)."""
     key = (model.service_model.service_name, model.name)
     inputs = model.input_shape.members if model.input_shape is not None else {}
-    decrypting = tuple(sorted(DECRYPTING & set(inputs)))
+    revealing = tuple(sorted(REVEALING & set(inputs)))
+    hiding = tuple(sorted(HIDING & set(inputs)))
     if scanner and key in SCANNER_ONLY:
         return Decision(True, "exception", SCANNER_ONLY[key])
     if key in EXCEPTIONS:
-        return Decision(True, "exception", EXCEPTIONS[key], decrypting,
+        return Decision(True, "exception", EXCEPTIONS[key], revealing, hiding,
                         bool(sensitive_paths(model.output_shape)))
     if key in SCANNER_ONLY:
         return Decision(False, "write", "assumes roles only for itself (the answer is "
@@ -158,7 +170,7 @@ def decide(model: OperationModel, *, scanner: bool = False) -> Decision:
     if model.has_streaming_output:
         return Decision(False, "data", "reads configuration, not data (the answer is a "
                         "stream of content)")
-    return Decision(True, "read", "a read", decrypting)
+    return Decision(True, "read", "a read", revealing, hiding)
 
 
 _decisions: dict[tuple[str, str, bool], Decision] = {}
@@ -199,10 +211,14 @@ def check(model: OperationModel, params: dict[str, Any], *, scanner: bool = Fals
     service = model.service_model.service_name
     if not verdict.allowed:
         raise ReadOnlyViolation(service, model.name, verdict.reason)
-    for name in verdict.decrypting:
+    for name in verdict.revealing:
         if params.get(name):
             raise ReadOnlyViolation(service, model.name,
-                                    f"never reads secrets ({name}=True decrypts them)")
+                                    f"never reads secrets ({name}=True reveals them)")
+    for name in verdict.hiding:
+        if params.get(name) is not True:
+            raise ReadOnlyViolation(service, model.name, f"never reads secrets (pass "
+                                    f"{name}=True: without it the answer holds them)")
 
 
 def _mask(value: Any) -> Any:

@@ -13,6 +13,7 @@ hands the scanner. Every output is searched for every canary, in-process and und
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -84,6 +85,9 @@ sessions.assume = recording
 
 @pytest.fixture
 def canary_world(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[MotoWorld]:  # noqa: F811
+    # The moto server shares this process's backends: start from empty accounts.
+    urllib.request.urlopen(urllib.request.Request(f"{moto_server}/moto-api/reset",
+                                                  method="POST"), timeout=10).close()
     world = MotoWorld()
     world.client(FAILING, "secretsmanager").create_secret(Name="db", SecretString=SECRET_VALUE)
     world.client(FAILING, "ssm").put_parameter(Name="/app/db", Value=PARAMETER_VALUE,

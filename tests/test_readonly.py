@@ -105,6 +105,26 @@ def test_with_decryption_true_is_refused_in_any_operation_that_takes_it() -> Non
         readonly.check(model, {"Name": "x", "WithDecryption": True})
 
 
+@pytest.mark.parametrize(("service", "operation", "params", "refused"), [
+    ("apigateway", "GetApiKey", {"apiKey": "k"}, False),
+    ("apigateway", "GetApiKey", {"apiKey": "k", "includeValue": True}, True),
+    ("apigateway", "GetApiKeys", {"includeValues": True}, True),
+    ("glue", "GetConnection", {"Name": "c"}, True),
+    ("glue", "GetConnection", {"Name": "c", "HidePassword": False}, True),
+    ("glue", "GetConnection", {"Name": "c", "HidePassword": True}, False),
+    ("glue", "GetConnections", {"HidePassword": True}, False),
+])
+def test_parameters_that_reveal_secrets_are_refused(service: str, operation: str,
+                                                     params: dict[str, Any],
+                                                     refused: bool) -> None:
+    model = readonly.service_model(service).operation_model(operation)
+    if refused:
+        with pytest.raises(ReadOnlyViolation, match="never reads secrets"):
+            readonly.check(model, params)
+    else:
+        readonly.check(model, params)
+
+
 def test_a_sensitive_member_refuses_the_read() -> None:
     assert readonly.decide(_fake_model()).allowed
     assert readonly.decide(_fake_model(output_sensitive=True)).kind == "secret"
