@@ -113,12 +113,12 @@ class AwsApiError(Exception):
 class ReadOnlyViolation(Exception):
     """A control tried to call an AWS operation that could change the account."""
 
-    def __init__(self, service: str, operation: str):
+    def __init__(self, service: str, operation: str, why: str = "only reads accounts"):
         self.service = service
         self.operation = operation
         super().__init__(
-            f"refused {iam_action(service, operation)}: pytest-awscompliance only reads "
-            "accounts; the request was not sent"
+            f"refused {iam_action(service, operation)}: pytest-awscompliance {why}; "
+            "the request was not sent"
         )
 
 

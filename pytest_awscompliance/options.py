@@ -68,7 +68,7 @@ class Settings:
     profiles: tuple[str, ...] = ()
     accounts: tuple[str, ...] = ()
     role_name: str | None = None
-    external_id: str | None = None
+    external_id: str | None = field(default=None, repr=False)  # a secret: never printed
     organization: bool = False
     regions: tuple[str, ...] = ()
     demo: bool = False

@@ -21,7 +21,13 @@ import pytest
 REDACTED = "<redacted>"
 
 _KEY_NAMES = (r"(?:aws_)?(?:secret_access_key|secret_key|session_token|security_token|"
-              r"access_key_id|access_key)|SecretAccessKey|SessionToken|SecurityToken|AccessKeyId")
+              r"access_key_id|access_key)|SecretAccessKey|SessionToken|SecurityToken|AccessKeyId|"
+              r"external_id|ExternalId|mfa_serial|SerialNumber|TokenCode|token_code|"
+              r"Base32StringSeed|QRCodePNG|UserData|userData")
+"""Keys whose values are credentials (``sts:AssumeRole``'s ``ExternalId``, MFA
+``SerialNumber`` and ``TokenCode``, as botocore's DEBUG log shows the request), or the
+sensitive members the guard lets through masked (``readonly.EXCEPTIONS``), whose raw answers
+the DEBUG log shows before the guard masks them."""
 
 PATTERNS: tuple[re.Pattern[str], ...] = (
     # SigV4 Authorization header: Credential=<access key>/<scope>, ..., Signature=<hex>
@@ -33,8 +39,7 @@ PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"((?i:x-amz-security-token|x-amz-credential|x-amz-signature|authorization)"
                r"['\"]?\s*[:=]\s*b?['\"]?)[^'\"\s&,}]+(?:[^'\"\n&}]*)"),
     # XML response bodies: <SecretAccessKey>...</SecretAccessKey>
-    re.compile(r"(<(?P<tag>AccessKeyId|SecretAccessKey|SessionToken|SecurityToken)>)[^<]*"
-               r"(?=</(?P=tag)>)"),
+    re.compile(rf"(<(?P<tag>{_KEY_NAMES})>)[^<]*(?=</(?P=tag)>)"),
     # JSON, Python reprs, ini/env assignments: "SecretAccessKey": "...", aws_secret_key=...
     re.compile(rf"((?i:\b(?:{_KEY_NAMES}))['\"]?\s*[:=]\s*b?['\"]?)[^'\"\s,}}&]+"),
 )
@@ -43,12 +48,15 @@ ENVIRONMENT_SECRETS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSIO
                        "AWS_SECURITY_TOKEN")
 MIN_KNOWN_LENGTH = 16
 """Known values shorter than this (test placeholders such as ``testing``) are left alone."""
+MIN_CONFIGURED_LENGTH = 4
+"""Configured secrets shorter than this would redact ordinary words; their ``key=value``
+forms are still caught by :data:`PATTERNS`."""
 
 
 def redact(text: str, known: Iterable[str] = ()) -> str:
     """``text`` with credential values replaced by ``<redacted>``."""
     for value in known:
-        if len(value) >= MIN_KNOWN_LENGTH and value in text:
+        if value in text:
             text = text.replace(value, REDACTED)
     for pattern in PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
@@ -85,10 +93,16 @@ class RedactingFactory:
         return record
 
 
+def configured_values(config: pytest.Config) -> tuple[str, ...]:
+    """Secrets the user passed on the command line (``--aws-external-id``), at any length."""
+    external_id = config.getoption("aws_external_id", None)
+    return (external_id,) if external_id and len(external_id) >= MIN_CONFIGURED_LENGTH else ()
+
+
 def install(config: pytest.Config) -> None:
     """Redact every log record of this process until ``config`` is cleaned up."""
     previous = logging.getLogRecordFactory()
-    factory = RedactingFactory(previous, known_values())
+    factory = RedactingFactory(previous, known_values() + configured_values(config))
     logging.setLogRecordFactory(factory)
 
     def restore() -> None:

@@ -6,21 +6,20 @@ Every session carries the read-only guard.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import boto3
 import botocore.session
 from botocore.credentials import DeferredRefreshableCredentials, RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
-from botocore.loaders import create_loader
 
 from pytest_awscompliance import readonly
 from pytest_awscompliance.errors import TargetError
+from pytest_awscompliance.models import shared_loader
 
 SESSION_NAME = "pytest-awscompliance"
 DEMO_CREDENTIALS = {"aws_access_key_id": "demo", "aws_secret_access_key": "demo"}
@@ -34,7 +33,7 @@ class AccountAccess:
     label: str
     profile: str | None = None
     role_arn: str | None = None
-    external_id: str | None = None
+    external_id: str | None = field(default=None, repr=False)  # a secret: never printed
     endpoint_url: str | None = None
     home_region: str = "us-east-1"
 
@@ -44,13 +43,6 @@ class AccountAccess:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AccountAccess:
         return cls(**data)
-
-
-@functools.cache
-def shared_loader() -> Any:
-    """One botocore data loader for every session: service models are parsed once per
-    process, not once per account (for 10 accounts, about 470 MB less)."""
-    return create_loader()
 
 
 def core_session() -> botocore.session.Session:
@@ -109,6 +101,7 @@ RequestHook = Callable[..., None]
 def _sts(base: boto3.Session, region: str, endpoint_url: str | None,
          on_request: RequestHook | None) -> Any:
     sts = base.client("sts", region_name=region, endpoint_url=endpoint_url)
+    readonly.install(sts.meta.events, scanner=True)  # this client may assume roles
     if on_request is not None:
         sts.meta.events.register("before-send", on_request)
     return sts

@@ -121,6 +121,15 @@ def _scan_outputs(pytester: pytest.Pytester, tmp_path: Path) -> dict[str, str]:
     ("{'aws_access_key_id': 'AKIAFAKEKEYCANARY001', 'aws_secret_access_key': 'wJalrXUtnFEMI'}",
      "wJalrXUtnFEMI"),
     ("Signature:\n0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef"),
+    ("'body': {'Action': 'AssumeRole', 'RoleArn': 'arn:aws:iam::1:role/a', 'ExternalId': "
+     "'ext-canary-1', 'SerialNumber': 'arn:aws:iam::1:mfa/bob', 'TokenCode': '123456'}",
+     "ext-canary-1"),
+    ("'SerialNumber': 'arn:aws:iam::1:mfa/bob', 'TokenCode': '123456'", "mfa/bob"),
+    ("'SerialNumber': 'arn:aws:iam::1:mfa/bob', 'TokenCode': '123456'", "123456"),
+    ("Action=AssumeRole&ExternalId=ext-canary-1&RoleSessionName=x", "ext-canary-1"),
+    ("b'<ListVirtualMFADevicesResponse><Base32StringSeed>SEEDSEED</Base32StringSeed>'",
+     "SEEDSEED"),
+    ("b'<launchTemplateData><userData>IyEvYmluL2Jhc2gK</userData>'", "IyEvYmluL2Jhc2gK"),
 ])
 def test_redact_removes_credential_shapes(line: str, secret: str) -> None:
     assert secret not in redact.redact(line)
@@ -130,6 +139,11 @@ def test_redact_keeps_ordinary_text() -> None:
     text = ("iam:GetAccountPasswordPolicy failed in 111111111111/us-east-1: AccessDenied "
             "(missing permission iam:GetAccountPasswordPolicy): denied; NextToken=abc")
     assert redact.redact(text) == text
+
+
+def test_a_configured_external_id_is_redacted_wherever_it_appears() -> None:
+    assert redact.redact("assuming with ext-canary-1 now", ("ext-canary-1",)) == (
+        "assuming with <redacted> now")
 
 
 def test_the_filter_redacts_records_from_any_logger(caplog: pytest.LogCaptureFixture) -> None:
