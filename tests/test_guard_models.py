@@ -97,6 +97,11 @@ def test_every_operation_botocore_ships() -> None:
     assert kinds["exception"] == len(readonly.EXCEPTIONS)
     assert kinds["read"] > 5000 and kinds["secret"] > 500 and kinds["write"] > 5000
     print("\n" + table(kinds, services))
-    assert table(kinds, services) in DOC.read_text(), (
-        "docs/security.md's guard table is out of date; it should read:\n"
-        + table(kinds, services))
+    documented = re.search(r"\(botocore ([\d.]+)\)", DOC.read_text())
+    assert documented, "docs/security.md has no guard table"
+    if documented.group(1) == botocore.__version__:
+        # The figures are documented for one botocore release; a newer botocore (a fresh
+        # install) ships more operations, and the decisions above still hold for them.
+        assert table(kinds, services) in DOC.read_text(), (
+            "docs/security.md's guard table is out of date; it should read:\n"
+            + table(kinds, services))
