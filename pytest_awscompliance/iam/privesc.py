@@ -17,6 +17,15 @@ another reported method needs a strict subset of its (expanded) actions: e.g.
 and ``iam:*`` is not listed when any single IAM method is. Nothing is lost: a
 superset method can never be more definite than its subset, so the dropped
 finding is implied by the kept one.
+
+**Self-service and immutable targets.** A grant of ``iam:CreateAccessKey``,
+``DeleteAccessKey``, ``CreateLoginProfile`` or ``UpdateLoginProfile`` only on
+``user/${aws:username}`` is the caller managing its own credentials, not an
+escalation; ``iam:CreatePolicyVersion``/``SetDefaultPolicyVersion`` only on
+AWS-managed policies (``arn:aws:iam::aws:policy/*``, immutable) and role changes
+only under ``/aws-reserved/sso.amazonaws.com/`` (AWS refuses them) grant nothing.
+``iam:PutUserPolicy``/``AttachUserPolicy`` on the caller's own user, without a
+condition, is a definite escalation (ALLOW), not a conditional one.
 """
 
 from __future__ import annotations
@@ -26,8 +35,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .evaluate import ActionSet, Decision, PolicyLike, PolicySet
+from .evaluate import ActionSet, Decision, PolicyLike, PolicySet, as_policy
 from .matching import action_matches
+from .policy import Policy
 from .privesc_methods import METHODS, EscalationMethod
 
 __all__ = ["ADMIN_SENTINELS", "EscalationFinding", "escalation_paths", "principal_is_admin"]
@@ -117,8 +127,10 @@ def escalation_paths(
     `principal_is_admin` first if that is not wanted.
     """
     table = _default_table() if methods is None else _prepare(tuple(methods))
-    policy_set = PolicySet(policies, boundary=boundary, scp_levels=scp_levels, context=context)
+    identity = _identity_list(policies)
+    policy_set = PolicySet(identity, boundary=boundary, scp_levels=scp_levels, context=context)
     decisions = policy_set.evaluate_all(table.actions)
+    _scope_to_targets(identity, decisions, own_user=boundary is None and not scp_levels)
     found: dict[int, Decision] = {}
     allow, conditional = Decision.ALLOW, Decision.CONDITIONAL
     for index, query in enumerate(table.queries):
@@ -140,6 +152,73 @@ def escalation_paths(
         method = table.methods[index]
         findings.append(EscalationFinding(method.name, method.family, method.actions, decision))
     return findings
+
+
+def _identity_list(policies: PolicyLike | Iterable[PolicyLike]) -> list[Policy]:
+    if isinstance(policies, (Policy, str, Mapping)):
+        policies = [policies]
+    return [as_policy(p) for p in policies]
+
+
+_SELF_USER = "user/${aws:username}"
+_AWS_POLICY = ":iam::aws:policy/"
+_SSO_ROLE = ":role/aws-reserved/sso.amazonaws.com/"
+_OWN_CREDENTIALS = ("iam:createaccesskey", "iam:deleteaccesskey", "iam:createloginprofile",
+                    "iam:updateloginprofile")
+_POLICY_VERSIONS = ("iam:createpolicyversion", "iam:setdefaultpolicyversion")
+_ROLE_CHANGES = ("iam:putrolepolicy", "iam:attachrolepolicy", "iam:updateassumerolepolicy",
+                 "iam:deleterolepermissionsboundary")
+_OWN_POLICIES = ("iam:putuserpolicy", "iam:attachuserpolicy")
+
+
+def _grants(policies: Sequence[Policy], action: str) -> tuple[list[Any], bool]:
+    """(Allow statements matching ``action``, whether any Deny statement matches it)."""
+    allows, denied = [], False
+    for policy in policies:
+        for st in policy.statements:
+            hit = (any(action_matches(p, action) for p in st.actions) if st.actions is not None
+                   else not any(action_matches(p, action) for p in st.not_actions or ()))
+            if not hit:
+                continue
+            if st.is_allow:
+                allows.append(st)
+            else:
+                denied = True
+    return allows, denied
+
+
+def _only_on(policies: Sequence[Policy], action: str, test: Any) -> tuple[bool, bool]:
+    """(every grant of ``action`` names only resources passing ``test``, none conditional)."""
+    allows, denied = _grants(policies, action)
+    if not allows or any(st.resources is None for st in allows):
+        return False, False
+    scoped = all(test(r) for st in allows for r in st.resources)
+    return scoped, scoped and not denied and not any(st.conditions for st in allows)
+
+
+def _scope_to_targets(policies: Sequence[Policy], decisions: dict[str, Decision], *,
+                      own_user: bool) -> None:
+    """Apply the self-service and immutable-target rules (module docstring) in place."""
+    for action in _OWN_CREDENTIALS:
+        if decisions.get(action) in _FOUND and \
+                _only_on(policies, action, lambda r: r.endswith(_SELF_USER))[0]:
+            decisions[action] = Decision.IMPLICIT_DENY
+    for action in _POLICY_VERSIONS:
+        if decisions.get(action) in _FOUND and \
+                _only_on(policies, action, lambda r: _AWS_POLICY in r)[0]:
+            decisions[action] = Decision.IMPLICIT_DENY
+    for action in _ROLE_CHANGES:
+        if decisions.get(action) in _FOUND and \
+                _only_on(policies, action, lambda r: _SSO_ROLE in r)[0]:
+            decisions[action] = Decision.IMPLICIT_DENY
+    if own_user:
+        for action in _OWN_POLICIES:
+            if decisions.get(action) is Decision.CONDITIONAL and \
+                    _only_on(policies, action, lambda r: r.endswith(_SELF_USER))[1]:
+                decisions[action] = Decision.ALLOW
+
+
+_FOUND = (Decision.ALLOW, Decision.CONDITIONAL)
 
 
 def principal_is_admin(
