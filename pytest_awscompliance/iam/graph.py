@@ -31,7 +31,7 @@ from .evaluate import Decision, PolicyLike, PolicySet
 from .matching import action_matches
 from .policy import Policy, Statement
 from .privesc import principal_is_admin
-from .privesc_methods import METHODS
+from .privesc_methods import METHODS, launch_services
 
 __all__ = ["ADMIN", "EscalationGraph", "EscalationPath", "Hop", "Launcher", "Subject"]
 
@@ -41,7 +41,7 @@ ADMIN = "admin"
 RESERVED_SSO_PATH = "/aws-reserved/sso.amazonaws.com/"
 AWS_MANAGED = ":iam::aws:policy/"
 _GRANTED = (Decision.ALLOW, Decision.CONDITIONAL)
-_EC2 = "ec2.amazonaws.com"
+_EC2 = "ec2.amazonaws.com"  # the service of instance profiles
 
 
 @dataclass(frozen=True)
@@ -122,40 +122,9 @@ class EscalationPath:
 
 # --- launch methods per service: a passed role must trust the service -------------------
 
-_SERVICE_OF_FAMILY = {
-    "lambda": ("lambda.amazonaws.com",), "glue": ("glue.amazonaws.com",),
-    "cloudformation": ("cloudformation.amazonaws.com",),
-    "datapipeline": ("datapipeline.amazonaws.com", "elasticmapreduce.amazonaws.com"),
-    "codestar": ("codestar.amazonaws.com",), "codebuild": ("codebuild.amazonaws.com",),
-    "ecs": ("ecs-tasks.amazonaws.com",), "sagemaker": ("sagemaker.amazonaws.com",),
-    "ssm": ("ssm.amazonaws.com",), "autoscaling": (_EC2,), "ec2": (_EC2,),
-}
-_SERVICE_OF_PREFIX = {
-    "apprunner": ("tasks.apprunner.amazonaws.com", "build.apprunner.amazonaws.com"),
-    "bedrock-agentcore": ("bedrock-agentcore.amazonaws.com",),
-    "batch": ("ecs-tasks.amazonaws.com", "batch.amazonaws.com"),
-    "braket": ("braket.amazonaws.com",),
-    "cognito-identity": ("cognito-identity.amazonaws.com",),
-    "elasticmapreduce": (_EC2, "elasticmapreduce.amazonaws.com"),
-    "emr-serverless": ("emr-serverless.amazonaws.com",),
-    "gamelift": ("gamelift.amazonaws.com",), "imagebuilder": (_EC2,),
-    "kinesisanalytics": ("kinesisanalytics.amazonaws.com",),
-    "omics": ("omics.amazonaws.com",), "scheduler": ("scheduler.amazonaws.com",),
-    "states": ("states.amazonaws.com",), "ssm": ("ssm.amazonaws.com",),
-}
-
-
-def _launch_services(method_actions: Sequence[str], family: str) -> tuple[str, ...]:
-    for action in method_actions:
-        prefix = action.partition(":")[0].lower()
-        if prefix in _SERVICE_OF_PREFIX and prefix not in ("iam", "s3", "dynamodb"):
-            return _SERVICE_OF_PREFIX[prefix]
-    return _SERVICE_OF_FAMILY.get(family, ())
-
-
 LAUNCHES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = tuple(
     (m.name, tuple(a for a in m.actions if a.lower() != "iam:passrole"),
-     _launch_services(m.actions, m.family))
+     launch_services(m))
     for m in METHODS if any(a.lower() == "iam:passrole" for a in m.actions)
 )
 """(method, actions besides iam:PassRole, service principals the passed role must trust)."""

@@ -35,10 +35,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .conditions import evaluate_conditions
 from .evaluate import ActionSet, Decision, PolicyLike, PolicySet, as_policy
 from .matching import action_matches
 from .policy import Policy
-from .privesc_methods import METHODS, EscalationMethod
+from .privesc_methods import METHODS, EscalationMethod, launch_services
 
 __all__ = ["ADMIN_SENTINELS", "EscalationFinding", "escalation_paths", "principal_is_admin"]
 
@@ -146,6 +147,10 @@ def escalation_paths(
         else:
             found[index] = result
     findings = []
+    if any(_PASS_ROLE in table.queries[i] for i in found):
+        for index in [i for i in found if _PASS_ROLE in table.queries[i]]:
+            if not _passable_to(identity, launch_services(table.methods[index])):
+                del found[index]
     for index, decision in found.items():
         if minimal and any(j in found for j in table.subsumers[index]):
             continue
@@ -219,6 +224,23 @@ def _scope_to_targets(policies: Sequence[Policy], decisions: dict[str, Decision]
 
 
 _FOUND = (Decision.ALLOW, Decision.CONDITIONAL)
+_PASS_ROLE = "iam:passrole"
+_PASSED_TO = "iam:passedtoservice"
+
+
+def _passable_to(policies: Sequence[Policy], services: Sequence[str]) -> bool:
+    """False when every grant of ``iam:PassRole`` is limited by ``iam:PassedToService`` to
+    services other than ``services`` (the launched service cannot receive the role)."""
+    if not services:
+        return True
+    allows, _ = _grants(policies, _PASS_ROLE)
+    for st in allows:
+        pinned = [c for c in st.conditions if c.key == _PASSED_TO]
+        if not pinned or any(
+                evaluate_conditions(pinned, {_PASSED_TO: (service,)}) is not False
+                for service in services):
+            return True
+    return False
 
 
 def principal_is_admin(

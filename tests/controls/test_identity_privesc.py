@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.controls.identity_helpers import (  # noqa: F401 - fast_polls is a fixture
+    add_aws_managed_policy,
     allow,
     fast_polls,
     policy,
@@ -51,18 +52,8 @@ def seed_passing(world: MotoWorld) -> None:
         "Action": "sts:AssumeRole"}))
     # an administrator only Lambda may assume: nothing below can pass it
     iam.create_role(RoleName="lambda-only-admin", AssumeRolePolicyDocument=trust())
-    iam.put_role_policy(RoleName="lambda-only-admin", PolicyName="all",
-                        PolicyDocument=policy(allow("*")))
-    # PassRole + RunInstances, but no role trusts EC2 (issue: passable role required)
-    iam.create_role(RoleName="ec2-passer", AssumeRolePolicyDocument=trust())
-    iam.put_role_policy(RoleName="ec2-passer", PolicyName="launch", PolicyDocument=policy(
-        allow(["iam:PassRole", "ec2:RunInstances"])))
-    # PassRole limited to Glue by iam:PassedToService, Lambda launch rights: no edge
-    iam.create_role(RoleName="glue-passer", AssumeRolePolicyDocument=trust())
-    iam.put_role_policy(RoleName="glue-passer", PolicyName="pass", PolicyDocument=policy(
-        allow("iam:PassRole", Condition={
-            "StringEquals": {"iam:PassedToService": "glue.amazonaws.com"}}),
-        allow(["lambda:CreateFunction", "lambda:InvokeFunction"])))
+    iam.attach_role_policy(RoleName="lambda-only-admin", PolicyArn=add_aws_managed_policy(
+        PASSING, "AdministratorAccess", json.loads(policy(allow("*")))))
     # self-service: own keys and password, AWS-managed policy versions, SSO-reserved roles
     iam.create_user(UserName="self-service")
     iam.put_user_policy(UserName="self-service", PolicyName="own-credentials",
@@ -117,12 +108,23 @@ def seed_failing(world: MotoWorld) -> None:
                            PolicyArn=managed("key-maker", allow("iam:CreateAccessKey")))
     managed("assume-any", allow("sts:AssumeRole"))
 
+    # PassRole on an admin that trusts Lambda alone + RunInstances: nothing to pass to EC2
+    iam.create_role(RoleName="ec2-passer", AssumeRolePolicyDocument=trust())
+    iam.put_role_policy(RoleName="ec2-passer", PolicyName="launch", PolicyDocument=policy(
+        allow("iam:PassRole", f"arn:aws:iam::{FAILING}:role/lambda-admin"),
+        allow("ec2:RunInstances")))
+    # PassRole limited to Glue by iam:PassedToService, Lambda launch rights: no edge
+    iam.create_role(RoleName="glue-passer", AssumeRolePolicyDocument=trust())
+    iam.put_role_policy(RoleName="glue-passer", PolicyName="pass", PolicyDocument=policy(
+        allow("iam:PassRole", Condition={
+            "StringEquals": {"iam:PassedToService": "glue.amazonaws.com"}}),
+        allow(["lambda:CreateFunction", "lambda:InvokeFunction"])))
     # user/hopper -> assume role/ci-runner -> pass role/lambda-admin to lambda
     iam.create_user(UserName="hopper")
     iam.put_user_policy(UserName="hopper", PolicyName="assume-ci", PolicyDocument=policy(
         allow("sts:AssumeRole", f"arn:aws:iam::{FAILING}:role/ci-runner")))
     iam.create_role(RoleName="ci-runner", AssumeRolePolicyDocument=trust({
-        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{FAILING}:root"},
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{FAILING}:user/hopper"},
         "Action": "sts:AssumeRole"}))
     iam.put_role_policy(RoleName="ci-runner", PolicyName="deploy", PolicyDocument=policy(
         allow("iam:PassRole", f"arn:aws:iam::{FAILING}:role/lambda-admin"),
@@ -159,8 +161,6 @@ def test_escalation_assumption_and_trust(pytester: pytest.Pytester, world: MotoW
     passing = result.for_account(PASSING)
     assert {k for k, v in passing.items() if v != "passed"} == {
         f"test_role_cannot_escalate[{PASSING}/global/lambda-only-admin]"}  # already admin
-    for name in ("ec2-passer", "glue-passer"):
-        assert passing[f"test_role_cannot_escalate[{PASSING}/global/{name}]"] == "passed"
     assert passing[f"test_user_cannot_escalate[{PASSING}/global/self-service]"] == "passed"
 
     failing = {k.replace(f"{FAILING}/global", ""): v
@@ -197,6 +197,8 @@ def test_escalation_assumption_and_trust(pytester: pytest.Pytester, world: MotoW
     assert failing["test_role_cannot_escalate[/bounded]"] == "passed"  # boundary
     assert failing["test_role_cannot_escalate[/ec2-launcher]"] == "passed"  # nothing to pass
     assert failing["test_role_cannot_escalate[/weak-worker]"] == "passed"
+    assert failing["test_role_cannot_escalate[/ec2-passer]"] == "passed"  # admin trusts Lambda only
+    assert failing["test_role_cannot_escalate[/glue-passer]"] == "passed"  # PassedToService
 
     def message(test: str) -> str:
         return result.messages[test.replace("[", f"[{FAILING}/global", 1)]
@@ -221,8 +223,10 @@ def test_escalation_assumption_and_trust(pytester: pytest.Pytester, world: MotoW
         "test_role_cannot_escalate[/associator]")
     launch = message("test_managed_policy_has_no_escalation[/ec2-launch]")
     assert "conditionally" in launch and "CreateEC2WithExistingIP" in launch
-    assert "inline policy 'maybe-attach' of user/cond can conditionally escalate" in message(
-        "test_inline_policies_have_no_escalation[]")
+    inline = message("test_inline_policies_have_no_escalation[]")
+    assert "inline policy 'maybe-attach' of user/cond can conditionally escalate" in inline
+    assert "inline policy 'own-policy' of user/self-writer can escalate: PutUserPolicy" in inline
+    assert "glue-passer" not in inline  # iam:PassedToService names a service it cannot launch
     assert "inline policy 'assume-all' of user/cond" in message(
         "test_inline_policies_do_not_assume_any_role[]")
     assert 'Principal "*"' in message("test_role_trust_not_public[/public-role]")
