@@ -131,7 +131,13 @@ def escalation_paths(
     identity = _identity_list(policies)
     policy_set = PolicySet(identity, boundary=boundary, scp_levels=scp_levels, context=context)
     decisions = policy_set.evaluate_all(table.actions)
-    _scope_to_targets(identity, decisions, own_user=boundary is None and not scp_levels)
+    markers: list[tuple[bool, bool, bool]] = []
+    if any(decisions.get(a) in _FOUND for a in _TARGETED):
+        markers = [_markers(p) for p in identity]
+        if any(special for _, special, _ in markers):
+            concerned = [p for p, (_, _, iam) in zip(identity, markers, strict=True) if iam]
+            _scope_to_targets(concerned, decisions,
+                              own_user=boundary is None and not scp_levels)
     found: dict[int, Decision] = {}
     allow, conditional = Decision.ALLOW, Decision.CONDITIONAL
     for index, query in enumerate(table.queries):
@@ -147,9 +153,14 @@ def escalation_paths(
         else:
             found[index] = result
     findings = []
-    if any(_PASS_ROLE in table.queries[i] for i in found):
+    if decisions.get(_PASS_ROLE) in _FOUND and any(
+            pinned for pinned, _, _ in markers or [_markers(p) for p in identity]):
+        allowed_to: dict[tuple[str, ...], bool] = {}
         for index in [i for i in found if _PASS_ROLE in table.queries[i]]:
-            if not _passable_to(identity, launch_services(table.methods[index])):
+            services = launch_services(table.methods[index])
+            if services not in allowed_to:
+                allowed_to[services] = _passable_to(identity, services)
+            if not allowed_to[services]:
                 del found[index]
     for index, decision in found.items():
         if minimal and any(j in found for j in table.subsumers[index]):
@@ -176,29 +187,60 @@ _ROLE_CHANGES = ("iam:putrolepolicy", "iam:attachrolepolicy", "iam:updateassumer
 _OWN_POLICIES = ("iam:putuserpolicy", "iam:attachuserpolicy")
 
 
-def _grants(policies: Sequence[Policy], action: str) -> tuple[list[Any], bool]:
-    """(Allow statements matching ``action``, whether any Deny statement matches it)."""
-    allows, denied = [], False
+def _matches(patterns: Iterable[str], action: str, service: str) -> bool:
+    """``action_matches`` for any pattern, skipping patterns of other services cheaply."""
+    for pattern in patterns:
+        head = pattern[:len(service)].lower()
+        if (head == service or "*" in head or "?" in head) and action_matches(pattern, action):
+            return True
+    return False
+
+
+def _statement_matches(st: Any, action: str, service: str) -> bool:
+    if st.actions is not None:
+        return _matches(st.actions, action, service)
+    return not _matches(st.not_actions or (), action, service)
+
+
+def _only_on(policies: Sequence[Policy], action: str, test: Any, *, plain: bool = False
+             ) -> bool:
+    """Whether no Allow statement grants ``action`` on a resource failing ``test`` (the
+    action is known to be granted somewhere). With ``plain``, also no grant is conditional
+    and no Deny mentions the action. Statements whose resources all pass ``test`` are not
+    matched at all unless ``plain`` asks."""
+    service = action.partition(":")[0] + ":"
     for policy in policies:
         for st in policy.statements:
-            hit = (any(action_matches(p, action) for p in st.actions) if st.actions is not None
-                   else not any(action_matches(p, action) for p in st.not_actions or ()))
-            if not hit:
+            scoped = st.is_allow and st.resources is not None and \
+                all(test(r) for r in st.resources)
+            if scoped and not plain:
                 continue
-            if st.is_allow:
-                allows.append(st)
-            else:
-                denied = True
-    return allows, denied
+            if not _statement_matches(st, action, service):
+                continue
+            if not scoped or (plain and (st.conditions or not st.is_allow)):
+                return False
+    return True
 
 
-def _only_on(policies: Sequence[Policy], action: str, test: Any) -> tuple[bool, bool]:
-    """(every grant of ``action`` names only resources passing ``test``, none conditional)."""
-    allows, denied = _grants(policies, action)
-    if not allows or any(st.resources is None for st in allows):
-        return False, False
-    scoped = all(test(r) for st in allows for r in st.resources)
-    return scoped, scoped and not denied and not any(st.conditions for st in allows)
+def _markers(policy: Policy) -> tuple[bool, bool, bool]:
+    """(a condition on ``iam:PassedToService``, a Resource naming the caller's own user,
+    AWS-managed policies or SSO-reserved roles, a statement that may concern IAM actions),
+    scanned once per policy."""
+    found = policy._cache.get("privesc-markers")
+    if found is None:
+        pinned = special = iam = False
+        for st in policy.statements:
+            if st.actions is None or any(a[:4].lower() == "iam:" or "*" in a[:4] or "?" in a[:4]
+                                         for a in st.actions):
+                iam = True
+            for condition in st.conditions:
+                if condition.key == _PASSED_TO:
+                    pinned = True
+            for resource in st.resources or ():
+                if "${" in resource or _AWS_POLICY in resource or _SSO_ROLE in resource:
+                    special = True
+        found = policy._cache["privesc-markers"] = (pinned, special, iam)
+    return found
 
 
 def _scope_to_targets(policies: Sequence[Policy], decisions: dict[str, Decision], *,
@@ -206,24 +248,25 @@ def _scope_to_targets(policies: Sequence[Policy], decisions: dict[str, Decision]
     """Apply the self-service and immutable-target rules (module docstring) in place."""
     for action in _OWN_CREDENTIALS:
         if decisions.get(action) in _FOUND and \
-                _only_on(policies, action, lambda r: r.endswith(_SELF_USER))[0]:
+                _only_on(policies, action, lambda r: r.endswith(_SELF_USER)):
             decisions[action] = Decision.IMPLICIT_DENY
     for action in _POLICY_VERSIONS:
         if decisions.get(action) in _FOUND and \
-                _only_on(policies, action, lambda r: _AWS_POLICY in r)[0]:
+                _only_on(policies, action, lambda r: _AWS_POLICY in r):
             decisions[action] = Decision.IMPLICIT_DENY
     for action in _ROLE_CHANGES:
         if decisions.get(action) in _FOUND and \
-                _only_on(policies, action, lambda r: _SSO_ROLE in r)[0]:
+                _only_on(policies, action, lambda r: _SSO_ROLE in r):
             decisions[action] = Decision.IMPLICIT_DENY
     if own_user:
         for action in _OWN_POLICIES:
             if decisions.get(action) is Decision.CONDITIONAL and \
-                    _only_on(policies, action, lambda r: r.endswith(_SELF_USER))[1]:
+                    _only_on(policies, action, lambda r: r.endswith(_SELF_USER), plain=True):
                 decisions[action] = Decision.ALLOW
 
 
 _FOUND = (Decision.ALLOW, Decision.CONDITIONAL)
+_TARGETED = _OWN_CREDENTIALS + _POLICY_VERSIONS + _ROLE_CHANGES + _OWN_POLICIES
 _PASS_ROLE = "iam:passrole"
 _PASSED_TO = "iam:passedtoservice"
 
@@ -233,8 +276,9 @@ def _passable_to(policies: Sequence[Policy], services: Sequence[str]) -> bool:
     services other than ``services`` (the launched service cannot receive the role)."""
     if not services:
         return True
-    allows, _ = _grants(policies, _PASS_ROLE)
-    for st in allows:
+    service = "iam:"
+    for st in (st for p in policies for st in p.statements
+               if st.is_allow and _statement_matches(st, _PASS_ROLE, service)):
         pinned = [c for c in st.conditions if c.key == _PASSED_TO]
         if not pinned or any(
                 evaluate_conditions(pinned, {_PASSED_TO: (service,)}) is not False
