@@ -11,8 +11,11 @@ Every hop is decided by the evaluator (`PolicySet`) with the source's permission
 and its account's SCP levels, so boundaries and SCPs cut edges. A hop granted only under a
 condition (or on some resources, or next to a Deny that may apply) is *conditional* and
 names why. `EscalationGraph.path_to_admin` is a breadth-first search, definite hops first;
-edges are computed lazily, once per node, and candidate roles come from indexes of the
-trust policies (by trusted ARN, account and service), so the graph stays near linear.
+edges are computed lazily, once per node, candidate roles come from indexes of the
+trust policies (by trusted ARN, account and service), decisions that cannot depend on
+the target are taken once, and nodes a failed search explored are remembered as leading
+nowhere. A principal that may do everything, but only under conditions, ends a
+conditional path and is not expanded.
 
 AWS blocks changes to roles under ``/aws-reserved/sso.amazonaws.com/`` and to
 service-linked roles, and AWS-managed policies (``arn:aws:iam::aws:policy/...``) cannot get
@@ -30,7 +33,7 @@ from .conditions import evaluate_conditions
 from .evaluate import Decision, PolicyLike, PolicySet
 from .matching import action_matches
 from .policy import Policy, Statement
-from .privesc import principal_is_admin
+from .privesc import ADMIN_SENTINELS, principal_is_admin
 from .privesc_methods import METHODS, launch_services
 
 __all__ = ["ADMIN", "EscalationGraph", "EscalationPath", "Hop", "Launcher", "Subject"]
@@ -42,6 +45,10 @@ RESERVED_SSO_PATH = "/aws-reserved/sso.amazonaws.com/"
 AWS_MANAGED = ":iam::aws:policy/"
 _GRANTED = (Decision.ALLOW, Decision.CONDITIONAL)
 _EC2 = "ec2.amazonaws.com"  # the service of instance profiles
+_MODIFY_ACTIONS = ("iam:PutUserPolicy", "iam:AttachUserPolicy", "iam:PutRolePolicy",
+                   "iam:AttachRolePolicy", "iam:PutGroupPolicy", "iam:AttachGroupPolicy",
+                   "iam:CreatePolicyVersion", "iam:DeleteUserPermissionsBoundary",
+                   "iam:DeleteRolePermissionsBoundary")
 
 
 @dataclass(frozen=True)
@@ -269,6 +276,11 @@ class EscalationGraph:
         self._admin: dict[str, bool] = {}
         self._edges: dict[str, list[Hop]] = {}
         self._grants: dict[str, list[list[Hop]]] = {}
+        self._reasons: dict[tuple[str, str], str] = {}
+        self._able: dict[str, frozenset[str]] = {}
+        self._dead: dict[bool, set[str]] = {True: set(), False: set()}
+        self._uniforms: dict[tuple[str, str], bool] = {}
+        self._maybe_admin: dict[str, tuple[str, ...] | None] = {}
 
     # --- evaluation helpers ---------------------------------------------------------------
 
@@ -288,7 +300,14 @@ class EscalationGraph:
         return found
 
     def _why(self, subject: Subject, action: str) -> str:
-        """Names what makes ``action`` conditional for ``subject``."""
+        """Names what makes ``action`` conditional for ``subject`` (memoized)."""
+        key = (subject.arn, action)
+        found = self._reasons.get(key)
+        if found is None:
+            found = self._reasons[key] = self._reason(subject, action)
+        return found
+
+    def _reason(self, subject: Subject, action: str) -> str:
         keys = []
         for policy in (*subject.policies, *((subject.boundary,) if subject.boundary else ())):
             for st in policy.statements:
@@ -305,6 +324,8 @@ class EscalationGraph:
         policy_set = self._set(subject, **known)
         conditions = []
         for action, resource in actions:
+            if resource is not None and self._uniform(subject, action):
+                resource = None  # same answer for every resource: the cached one
             decision = policy_set.evaluate(action, resource)
             if decision not in _GRANTED:
                 return None
@@ -312,8 +333,34 @@ class EscalationGraph:
                 conditions.append(self._why(subject, action))
         return tuple(conditions)
 
+    def _uniform(self, subject: Subject, action: str) -> bool:
+        """Whether every statement that may decide ``action`` for ``subject`` applies to all
+        resources alike (no ARN, NotResource or variable), memoized."""
+        key = (subject.arn, action)
+        found = self._uniforms.get(key)
+        if found is None:
+            levels = [[level] if isinstance(level, Policy) else list(level)
+                      for level in self._scps(subject)]
+            scps = [p for level in levels for p in level]
+            found = all(isinstance(p, Policy) for p in scps) and all(
+                st.not_resources is None and (st.resources is None or "*" in st.resources)
+                for policy in (*subject.policies,
+                               *((subject.boundary,) if subject.boundary else ()), *scps)
+                if isinstance(policy, Policy)
+                for st in policy.statements if _assume_actions(st, action))
+            self._uniforms[key] = found
+        return found
+
     def _possible(self, subject: Subject, action: str) -> bool:
         return self._set(subject).evaluate(action) in _GRANTED
+
+    def _modifications(self, subject: Subject) -> frozenset[str]:
+        """The policy-changing actions ``subject`` may hold on some resource (memoized)."""
+        found = self._able.get(subject.arn)
+        if found is None:
+            found = self._able[subject.arn] = frozenset(
+                a for a in _MODIFY_ACTIONS if self._possible(subject, a))
+        return found
 
     # --- nodes ----------------------------------------------------------------------------
 
@@ -324,6 +371,28 @@ class EscalationGraph:
             subject = self.subjects[arn]
             found = self._admin[arn] = principal_is_admin(
                 list(subject.policies), subject.boundary, self._scps(subject))
+        return found
+
+    def admin_conditions(self, arn: str) -> tuple[str, ...] | None:
+        """Why ``arn`` is an administrator only conditionally (every `ADMIN_SENTINELS` action
+        at least CONDITIONAL on ``*``); ``None`` if not even that, ``()`` if definitely."""
+        if arn in self._maybe_admin:
+            return self._maybe_admin[arn]
+        subject = self.subjects[arn]
+        found: tuple[str, ...] | None = ()
+        if not self.is_admin(arn):
+            policy_set = self._set(subject)
+            reasons = []
+            for action in ADMIN_SENTINELS:
+                decision = policy_set.evaluate(action, "*")
+                if decision not in _GRANTED:
+                    found = None
+                    break
+                if decision is Decision.CONDITIONAL:
+                    reasons.append(self._why(subject, action))
+            else:
+                found = tuple(dict.fromkeys(reasons))
+        self._maybe_admin[arn] = found
         return found
 
     def _admin_with(self, subject: Subject, extra: Iterable[Policy] = (),
@@ -486,13 +555,16 @@ class EscalationGraph:
         if target.immutable:
             return None
         kind = {"user": "User", "role": "Role", "group": "Group"}[target.kind]
+        able = self._modifications(me)
         best: tuple[str, tuple[str, ...]] | None = None
         for action, text in ((f"iam:Put{kind}Policy", "put an inline policy on"),
                              (f"iam:Attach{kind}Policy", "attach a policy to")):
+            if action not in able:
+                continue
             granted = self._decide(me, [(action, target.arn)])
             if granted is not None and (best is None or not granted):
                 best = (f"{text} {target.label}", granted)
-        for policy_arn in target.managed:
+        for policy_arn in target.managed if "iam:CreatePolicyVersion" in able else ():
             if AWS_MANAGED in policy_arn:
                 continue  # AWS-managed policies are immutable
             granted = self._decide(me, [("iam:CreatePolicyVersion", policy_arn)])
@@ -501,6 +573,7 @@ class EscalationGraph:
                 best = (f"create a new version of policy {name} held by {target.label}",
                         granted)
         if target.boundary is not None and target.kind != "group" \
+                and f"iam:Delete{kind}PermissionsBoundary" in able \
                 and self._admin_with(target, boundary=False):
             granted = self._decide(me, [(f"iam:Delete{kind}PermissionsBoundary", target.arn)])
             if granted is not None and (best is None or not granted):
@@ -517,12 +590,7 @@ class EscalationGraph:
         if me.kind == "group":
             self._grants[arn] = found
             return found
-        modifies = any(self._possible(me, a) for a in (
-            "iam:PutUserPolicy", "iam:AttachUserPolicy", "iam:PutRolePolicy",
-            "iam:AttachRolePolicy", "iam:PutGroupPolicy", "iam:AttachGroupPolicy",
-            "iam:CreatePolicyVersion", "iam:DeleteUserPermissionsBoundary",
-            "iam:DeleteRolePermissionsBoundary"))
-        if modifies:
+        if self._modifications(me):
             own = self._modify(me, me)
             if own:
                 found.append([Hop("modify", own[0], ADMIN, own[1])])
@@ -531,7 +599,9 @@ class EscalationGraph:
                 change = self._modify(me, group) if group else None
                 if change:
                     found.append([Hop("modify", change[0], ADMIN, change[1])])
-            for hop in self.edges(arn):
+            # Changing a principal it can become matters only without a definite way of
+            # its own (the search takes the shortest definite grant first).
+            for hop in () if any(g[0].definite for g in found) else self.edges(arn):
                 change = self._modify(me, self.subjects[hop.target])
                 if change:
                     found.append([Hop("modify", change[0], hop.target, change[1]),
@@ -557,6 +627,9 @@ class EscalationGraph:
         if self.is_admin(arn):
             return None
         start = self.subjects[arn].label
+        own = self.admin_conditions(arn)
+        if own:  # everything, but only under conditions: no need to look further
+            return EscalationPath(start, (self._conditional_admin(arn, own),))
         for definite_only in (True, False):
             hops = self._search(arn, definite_only)
             if hops is not None:
@@ -564,21 +637,38 @@ class EscalationGraph:
         return None
 
     def _search(self, arn: str, definite_only: bool) -> list[Hop] | None:
+        dead = self._dead[definite_only]
+        if arn in dead:
+            return None
         parent: dict[str, tuple[str, Hop] | None] = {arn: None}
         queue = deque([arn])
         while queue:
             node = queue.popleft()
             if node != arn and self.is_admin(node):
                 return self._trace(parent, node, [])
+            maybe = self.admin_conditions(node) if node != arn else None
+            if maybe:
+                # A conditional administrator: the conditional end of a path, and not
+                # expanded further (its own hops hold under the same conditions).
+                if not definite_only:
+                    return self._trace(parent, node, [self._conditional_admin(node, maybe)])
+                continue
             for grant in self.grants(node):
                 if not definite_only or all(h.definite for h in grant):
                     return self._trace(parent, node, list(grant))
             for hop in self.edges(node):
-                if hop.target in parent or (definite_only and not hop.definite):
+                if hop.target in parent or hop.target in dead or (
+                        definite_only and not hop.definite):
                     continue
                 parent[hop.target] = (node, hop)
                 queue.append(hop.target)
+        # Everything reached was explored without finding admin: no later search needs to.
+        dead.update(parent)
         return None
+
+    def _conditional_admin(self, arn: str, conditions: tuple[str, ...]) -> Hop:
+        label = self.subjects[arn].label
+        return Hop("conditional admin", f"{label} may do everything", ADMIN, conditions)
 
     @staticmethod
     def _trace(parent: Mapping[str, tuple[str, Hop] | None], node: str, tail: list[Hop]
