@@ -311,3 +311,17 @@ def test_shortest_path_is_found() -> None:
     near = admin_role("near", trusts({"AWS": arn("user", "dev")}))
     assert path(dev, hop, far, near, start=dev.arn) == "user/dev -> assume role/near"
     assert path(dev, hop, far, start=dev.arn) == "user/dev -> assume role/hop -> assume role/far"
+
+
+def test_conditional_administrator_ends_a_conditional_path() -> None:
+    mfa_everything = {"Effect": "Deny", "NotAction": "iam:EnableMFADevice", "Resource": "*",
+                      "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
+    boss = user("boss", allow("*"), mfa_everything)
+    found = EscalationGraph([boss]).path_to_admin(boss.arn)
+    assert found is not None and not found.definite
+    assert found.describe() == "user/boss -> user/boss may do everything"
+    assert all("aws:multifactorauthpresent" in c for c in found.conditions)
+    dev = user("dev", allow("iam:CreateAccessKey"))
+    found = EscalationGraph([dev, boss]).path_to_admin(dev.arn)
+    assert found is not None and found.describe() == (
+        "user/dev -> create an access key for user/boss -> user/boss may do everything")
