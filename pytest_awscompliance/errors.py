@@ -124,3 +124,12 @@ class ReadOnlyViolation(Exception):
 
 class TargetError(Exception):
     """A target (profile, account, role, region) cannot be used; shown as a usage error."""
+
+
+class UnreadablePolicy(Exception):
+    """A policy the evaluator cannot read: the control needing it cannot decide (ERROR)."""
+
+    def __init__(self, what: str, reason: str):
+        self.what = what
+        self.reason = reason
+        super().__init__(f"{what} cannot be evaluated: {reason}")

@@ -1,23 +1,22 @@
 """What a policy or a principal can do: full admin, open role assumption, escalation paths.
 
 Pure functions over ``principals.Directory`` and policy documents, built on the evaluator
-in ``pytest_awscompliance.iam``. A policy document AWS would reject (``PolicyError``) grants
-nothing here; controls report it separately where it matters.
+in ``pytest_awscompliance.iam``. A document the evaluator cannot read is never "grants
+nothing": it raises ``UnreadablePolicy`` naming the policy, and the control that needs it
+is an ERROR.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
+from pytest_awscompliance.errors import UnreadablePolicy
 from pytest_awscompliance.iam import (
-    METHODS,
     Decision,
     EscalationFinding,
     Policy,
     PolicyError,
-    PolicySet,
     action_matches,
     escalation_paths,
     evaluate,
@@ -25,46 +24,42 @@ from pytest_awscompliance.iam import (
     parse_policy,
     principal_is_admin,
 )
+from pytest_awscompliance.iam.graph import EscalationGraph, EscalationPath, Subject
 from pytest_awscompliance.principals import Directory, GrantedPolicy, Principal
 
 ADMINISTRATOR_ACCESS = "AdministratorAccess"
 PASS_ROLE = "iam:passrole"
+GRAPH_FAMILIES = frozenset({"iam-policy", "iam-credentials"})
+"""Method families the escalation graph decides per target (with PassRole methods)."""
 
-_PARSED: dict[int, tuple[Any, Policy | None]] = {}
-
-# Actions that show one principal can do something another cannot (PassRole targets).
-_DATA_PROBES = (
-    "s3:GetObject", "s3:PutObject", "dynamodb:Scan", "secretsmanager:GetSecretValue",
-    "kms:Decrypt", "ssm:GetParameter", "sts:AssumeRole", "iam:CreateUser",
-    "organizations:LeaveOrganization",
-)
-PROBE_ACTIONS: tuple[str, ...] = tuple(sorted(
-    {a for m in METHODS for a in m.actions if "*" not in a and "?" not in a}
-    | set(_DATA_PROBES)
-))
+_PARSED: dict[int, tuple[Any, Policy | PolicyError]] = {}
 
 
-def parsed(document: Any, *, kind: str = "identity") -> Policy | None:
-    """The parsed document (memoized per document object), ``None`` if AWS would reject it."""
+def parsed(document: Any, *, kind: str = "identity", what: str = "policy") -> Policy | None:
+    """The parsed document (memoized per document object); ``None`` for no document.
+
+    Raises ``UnreadablePolicy`` naming ``what`` if the evaluator cannot read it.
+    """
     if document is None:
         return None
     key = id(document)
     hit = _PARSED.get(key)
-    if hit is not None and hit[0] is document:
-        return hit[1]
-    try:
-        policy: Policy | None = parse_policy(document, kind=kind)
-    except PolicyError:
-        policy = None
-    if len(_PARSED) > 50_000:
-        _PARSED.clear()
-    _PARSED[key] = (document, policy)
-    return policy
+    if hit is None or hit[0] is not document:
+        try:
+            result: Policy | PolicyError = parse_policy(document, kind=kind)
+        except PolicyError as exc:
+            result = exc
+        if len(_PARSED) > 50_000:
+            _PARSED.clear()
+        _PARSED[key] = hit = (document, result)
+    if isinstance(hit[1], PolicyError):
+        raise UnreadablePolicy(what, str(hit[1]))
+    return hit[1]
 
 
-def full_admin(document: Any) -> bool:
+def full_admin(document: Any, what: str = "policy") -> bool:
     """``*`` on ``*`` (Deny-aware, ``*:*`` and NotAction included); see ``is_full_admin``."""
-    policy = parsed(document)
+    policy = parsed(document, what=what)
     return policy is not None and is_full_admin(policy)
 
 
@@ -73,17 +68,18 @@ def admin_grants(principal: Principal) -> list[GrantedPolicy]:
     policy allowing ``*`` on ``*``, held directly or through a group."""
     return [
         p for p in principal.policies
-        if (p.aws_managed and p.name == ADMINISTRATOR_ACCESS) or full_admin(p.document)
+        if (p.aws_managed and p.name == ADMINISTRATOR_ACCESS)
+        or full_admin(p.document, _what(principal, p))
     ]
 
 
-def permissive_assume_role(document: Any) -> list[str]:
+def permissive_assume_role(document: Any, what: str = "policy") -> list[str]:
     """Allow statements granting ``sts:AssumeRole`` on ``Resource: "*"`` without a Condition.
 
     Returns a label per offending statement (its Sid, else its position). A policy whose
     own unconditional Deny removes ``sts:AssumeRole`` everywhere has none.
     """
-    policy = parsed(document)
+    policy = parsed(document, what=what)
     if policy is None:
         return []
     found = []
@@ -101,12 +97,24 @@ def permissive_assume_role(document: Any) -> list[str]:
     return found
 
 
+def _what(principal: Principal, policy: GrantedPolicy) -> str:
+    return f"{policy.describe()} held by {principal.label}"
+
+
 def _documents(principal: Principal) -> list[Policy]:
-    return [p for p in (parsed(g.document) for g in principal.policies) if p is not None]
+    found = []
+    for granted in principal.policies:
+        policy = parsed(granted.document, what=_what(principal, granted))
+        if policy is not None:
+            found.append(policy)
+    return found
 
 
 def _boundary(principal: Principal) -> Policy | None:
-    return parsed(principal.boundary, kind="boundary") if principal.boundary else None
+    if not principal.boundary:
+        return None
+    return parsed(principal.boundary, kind="boundary",
+                  what=f"permissions boundary {principal.boundary_arn} of {principal.label}")
 
 
 def is_admin(principal: Principal) -> bool:
@@ -114,82 +122,69 @@ def is_admin(principal: Principal) -> bool:
     return principal_is_admin(_documents(principal), _boundary(principal))
 
 
-@dataclass(frozen=True)
-class PassTarget:
-    """A role ``principal`` may pass that can do more than the principal itself."""
-
-    role: str
-    decision: Decision
-    admin: bool = False
-
-    def describe(self) -> str:
-        return f"{self.role} (admin)" if self.admin else self.role
+def _account(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 4 else ""
 
 
-def _role_profile(directory: Directory, role: Principal) -> tuple[bool, frozenset[str]]:
-    """(is an administrator, probe actions it is definitely allowed), once per directory."""
-    profiles = directory.cache.setdefault("role-profiles", {})
-    profile = profiles.get(role.arn)
-    if profile is None:
-        docs, boundary = _documents(role), _boundary(role)
-        theirs = PolicySet(docs, boundary=boundary)
-        profile = profiles[role.arn] = (
-            principal_is_admin(docs, boundary),
-            frozenset(a for a in PROBE_ACTIONS if theirs.evaluate(a) is Decision.ALLOW),
-        )
-    return profile
+def subject(directory: Directory, principal: Principal) -> Subject:
+    """The escalation graph's view of a principal (policies parsed, fail closed)."""
+    trust = None
+    if principal.kind == "role" and principal.trust_policy is not None:
+        trust = parsed(principal.trust_policy, kind="trust",
+                       what=f"trust policy of {principal.label}")
+    groups = tuple(directory.groups[g].arn for g in principal.groups if g in directory.groups)
+    profiles = tuple(p.get("Arn", "") for p in principal.raw.get("InstanceProfileList", []))
+    return Subject(
+        kind=principal.kind, name=principal.name, arn=principal.arn,
+        account=_account(principal.arn), policies=tuple(_documents(principal)),
+        boundary=_boundary(principal), trust=trust, path=principal.path, groups=groups,
+        managed=tuple(dict.fromkeys(p.arn for p in principal.policies if p.arn)),
+        instance_profiles=profiles,
+    )
 
 
-def pass_targets(directory: Directory, principal: Principal) -> list[PassTarget]:
-    """Roles (not itself, not service-linked) the principal may pass and that can do more
-    than it can (an administrator, or a probe action it lacks), administrators first."""
-    mine = PolicySet(_documents(principal), boundary=_boundary(principal))
-    held = frozenset(a for a in PROBE_ACTIONS
-                     if mine.evaluate(a) in (Decision.ALLOW, Decision.CONDITIONAL))
-    found = []
-    for role in directory.roles.values():
-        if role.arn == principal.arn or role.service_linked:
-            continue
-        decision = mine.evaluate("iam:PassRole", role.arn)
-        if decision not in (Decision.ALLOW, Decision.CONDITIONAL):
-            continue
-        admin, allowed = _role_profile(directory, role)
-        if admin or allowed - held:
-            found.append(PassTarget(role.name, decision, admin))
-    return sorted(found, key=lambda t: (not t.admin, t.role))
+def escalation_graph(directory: Directory) -> EscalationGraph:
+    """The account's escalation graph (users, roles, groups), built once per directory."""
+    graph = directory.cache.get("escalation-graph")
+    if graph is None:
+        members = [*directory.users.values(), *directory.roles.values(),
+                   *directory.groups.values()]
+        graph = directory.cache["escalation-graph"] = EscalationGraph(
+            subject(directory, p) for p in members)
+    return graph
 
 
-def _needs_pass_role(finding: EscalationFinding) -> bool:
-    return any(a.lower() == PASS_ROLE for a in finding.actions)
+def _graph_method(finding: EscalationFinding) -> bool:
+    return finding.family in GRAPH_FAMILIES or any(a.lower() == PASS_ROLE
+                                                   for a in finding.actions)
 
 
 def principal_escalations(directory: Directory, principal: Principal
-                          ) -> tuple[list[EscalationFinding], list[PassTarget]]:
-    """Escalation methods ``principal`` holds (merged policies within its boundary).
+                          ) -> tuple[EscalationPath | None, list[EscalationFinding]]:
+    """How ``principal`` can become an administrator, and the other methods it holds.
 
-    Methods that pass a role need a role to pass that can do more than the principal; with
-    none they are dropped, and with only conditionally passable ones they are CONDITIONAL.
+    The path is the graph's shortest (`EscalationGraph.path_to_admin`): IAM changes,
+    credentials, role assumption and passing roles are decided per target there. The
+    findings are the table's methods the graph cannot follow to a principal (taking over
+    existing compute, sessions, builds...), within the permissions boundary.
     """
+    path = escalation_graph(directory).path_to_admin(principal.arn)
     findings = escalation_paths(_documents(principal), boundary=_boundary(principal))
-    if not any(_needs_pass_role(f) for f in findings):
-        return findings, []
-    targets = pass_targets(directory, principal)
-    definite = any(t.decision is Decision.ALLOW for t in targets)
-    kept = []
-    for finding in findings:
-        if _needs_pass_role(finding):
-            if not targets:
-                continue
-            if not definite:
-                finding = replace(finding, decision=Decision.CONDITIONAL)
-        kept.append(finding)
-    return kept, targets
+    return path, [f for f in findings if not _graph_method(f)]
 
 
-def policy_escalations(document: Any) -> list[EscalationFinding]:
+def policy_escalations(document: Any, what: str = "policy") -> list[EscalationFinding]:
     """Escalation methods one policy document grants on its own (policy-centric)."""
-    policy = parsed(document)
+    policy = parsed(document, what=what)
     return [] if policy is None else escalation_paths(policy)
+
+
+def describe_path(path: EscalationPath) -> str:
+    """``user/dev -> assume role/ci -> ...`` and, when conditional, what it depends on."""
+    if path.definite:
+        return path.describe()
+    return f"{path.describe()} (conditionally: {'; '.join(path.conditions)})"
 
 
 def describe_findings(findings: Sequence[EscalationFinding], *, limit: int = 6) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pytest_awscompliance.errors import UnreadablePolicy
 from pytest_awscompliance.iam import PolicyError, Statement, action_matches, parse_policy
 from pytest_awscompliance.public_policy import PINNING_OPERATORS, restricting_condition
 
@@ -79,12 +80,16 @@ def _label(statement: Statement, index: int) -> str:
     return f"statement {statement.sid!r}" if statement.sid else f"statement #{index}"
 
 
-def public_trust(document: Any) -> list[str]:
-    """Why the trust policy lets anyone assume the role (empty when it does not)."""
+def public_trust(document: Any, what: str = "trust policy") -> list[str]:
+    """Why the trust policy lets anyone assume the role (empty when it does not).
+
+    Raises ``UnreadablePolicy`` naming ``what`` when the evaluator cannot read it: a trust
+    policy that cannot be read is never "trusts nobody".
+    """
     try:
         policy = parse_policy(document, kind="trust")
     except PolicyError as exc:
-        return [f"trust policy is invalid ({exc})"]
+        raise UnreadablePolicy(what, str(exc)) from None
     reasons = []
     for index, st in enumerate(policy.statements, 1):
         if not st.is_allow:

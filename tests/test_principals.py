@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_awscompliance.iam import Decision
+import pytest
+
+from pytest_awscompliance.errors import UnreadablePolicy
 from pytest_awscompliance.principals import build, referenced_aws_policies
 from pytest_awscompliance.privilege import (
     admin_grants,
     describe_findings,
+    describe_path,
     full_admin,
     is_admin,
-    pass_targets,
     permissive_assume_role,
     policy_escalations,
     principal_escalations,
@@ -48,6 +50,8 @@ def attached(name: str, policy_arn: str | None = None) -> dict[str, str]:
     return {"PolicyName": name, "PolicyArn": policy_arn or arn("policy", name)}
 
 
+LAMBDA_TRUST = doc({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole"})
 DETAILS = {
     "UserDetailList": [
         {"UserName": "alice", "Arn": arn("user", "alice"), "GroupList": ["admins"],
@@ -71,9 +75,10 @@ DETAILS = {
         {"RoleName": "deployer", "Arn": arn("role", "deployer"), "Path": "/",
          "RolePolicyList": [{"PolicyName": "deploy", "PolicyDocument": doc(
              allow(["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"]))}],
-         "AttachedManagedPolicies": [], "AssumeRolePolicyDocument": doc()},
+         "AttachedManagedPolicies": [], "AssumeRolePolicyDocument": LAMBDA_TRUST},
         {"RoleName": "target", "Arn": arn("role", "target"), "Path": "/",
-         "RolePolicyList": [], "AttachedManagedPolicies": [attached("full")]},
+         "RolePolicyList": [], "AttachedManagedPolicies": [attached("full")],
+         "AssumeRolePolicyDocument": LAMBDA_TRUST},
         {"RoleName": "AWSServiceRoleForX", "Arn": arn("role", "aws-service-role/x"),
          "Path": "/aws-service-role/x/", "RolePolicyList": [],
          "AttachedManagedPolicies": [attached("AdministratorAccess", ADMIN_ARN)]},
@@ -119,37 +124,69 @@ def test_admin_grants_through_groups() -> None:
 
 def test_boundary_limits_escalation() -> None:
     d = directory()
-    findings, _ = principal_escalations(d, d.users["bob"])
-    assert findings == []  # CreatePolicyVersion is outside the s3/iam:Get* boundary
+    path, findings = principal_escalations(d, d.users["bob"])
+    # CreatePolicyVersion on editor (whose old version is admin) is outside the boundary
+    assert path is None and findings == []
 
 
-def test_pass_role_needs_a_stronger_role() -> None:
+def test_pass_role_needs_a_stronger_role_that_trusts_the_service() -> None:
     d = directory()
-    findings, targets = principal_escalations(d, d.roles["deployer"])
-    assert [f.method for f in findings] == ["PassExistingRoleToNewLambdaThenInvoke"]
-    assert [(t.role, t.admin) for t in targets] == [("target", True)]
+    path, findings = principal_escalations(d, d.roles["deployer"])
+    assert path is not None and path.definite and findings == []
+    assert path.describe() == ("role/deployer -> pass role/target to lambda "
+                               "(PassExistingRoleToNewLambdaThenInvoke)")
     weaker = build({**DETAILS, "RoleDetailList": DETAILS["RoleDetailList"][:1]}, AWS_DOCS)
-    assert principal_escalations(weaker, weaker.roles["deployer"]) == ([], [])
-    assert pass_targets(weaker, weaker.roles["deployer"]) == []
+    assert principal_escalations(weaker, weaker.roles["deployer"]) == (None, [])
+    ec2_only = [DETAILS["RoleDetailList"][0], {**DETAILS["RoleDetailList"][1],
+                "AssumeRolePolicyDocument": doc({"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                 "Principal": {"Service": "ec2.amazonaws.com"}})}]
+    d = build({**DETAILS, "RoleDetailList": ec2_only}, AWS_DOCS)
+    assert principal_escalations(d, d.roles["deployer"]) == (None, [])
 
 
-def test_conditional_pass_targets_make_findings_conditional() -> None:
+def test_conditional_pass_role_makes_the_path_conditional() -> None:
     roles = [dict(DETAILS["RoleDetailList"][0]), DETAILS["RoleDetailList"][1]]
     roles[0]["RolePolicyList"] = [{"PolicyName": "deploy", "PolicyDocument": doc(
-        allow("iam:PassRole", Condition={"StringEquals": {"iam:PassedToService":
-                                                         "lambda.amazonaws.com"}}),
+        allow("iam:PassRole", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
         allow(["lambda:CreateFunction", "lambda:InvokeFunction"]))}]
     d = build({**DETAILS, "RoleDetailList": roles}, AWS_DOCS)
-    findings, _ = principal_escalations(d, d.roles["deployer"])
-    assert {f.decision for f in findings} == {Decision.CONDITIONAL}
-    assert describe_findings(findings).startswith("conditionally: ")
+    path, _ = principal_escalations(d, d.roles["deployer"])
+    assert path is not None and not path.definite
+    assert path.conditions == ("iam:PassRole only if Bool aws:multifactorauthpresent",)
+    assert describe_path(path).endswith(
+        "(conditionally: iam:PassRole only if Bool aws:multifactorauthpresent)")
+
+
+def test_non_graph_methods_stay_table_findings() -> None:
+    roles = [{**DETAILS["RoleDetailList"][0], "RolePolicyList": [
+        {"PolicyName": "ssm", "PolicyDocument": doc(allow("ssm:StartSession"))}]}]
+    d = build({**DETAILS, "RoleDetailList": roles}, AWS_DOCS)
+    path, findings = principal_escalations(d, d.roles["deployer"])
+    assert path is None and [f.method for f in findings] == ["SSMStartSession"]
+    assert describe_findings(findings).startswith("SSMStartSession [ssm]")
+
+
+def test_unreadable_policies_fail_closed() -> None:
+    with pytest.raises(UnreadablePolicy, match="inline policy 'x' cannot be evaluated"):
+        full_admin({"Statement": "garbage"}, "inline policy 'x'")
+    broken = {**DETAILS, "UserDetailList": [{**DETAILS["UserDetailList"][1], "UserPolicyList": [
+        {"PolicyName": "odd", "PolicyDocument": {"Statement": [{"Effect": "Maybe"}]}}]}]}
+    d = build(broken, AWS_DOCS)
+    with pytest.raises(UnreadablePolicy, match="inline policy 'odd' of user/bob held by "
+                       "user/bob cannot be evaluated"):
+        is_admin(d.users["bob"])
+    with pytest.raises(UnreadablePolicy):
+        principal_escalations(d, d.users["bob"])
+    with pytest.raises(UnreadablePolicy, match="policy cannot be evaluated"):
+        policy_escalations({"Statement": [{"Effect": "Allow"}]})
+    with pytest.raises(UnreadablePolicy):
+        permissive_assume_role("{not json")
 
 
 def test_policy_level_rules() -> None:
     assert full_admin(doc(allow("*:*")))
     assert full_admin(doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}))
     assert not full_admin(doc(allow("*"), {"Effect": "Deny", "Action": "*", "Resource": "*"}))
-    assert not full_admin({"Statement": "garbage"})  # invalid: grants nothing
     assert [f.method for f in policy_escalations(doc(allow("iam:CreateAccessKey")))] == [
         "CreateAccessKey"]
     assert permissive_assume_role(doc(allow("sts:*"))) == ["statement #1"]

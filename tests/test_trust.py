@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance.errors import UnreadablePolicy
 from pytest_awscompliance.trust import public_trust
 
 GH = "token.actions.githubusercontent.com"
@@ -81,5 +82,6 @@ def test_deny_for_any_value_outside_the_org_does_not_neutralise_a_star() -> None
     assert public_trust(document)
 
 
-def test_invalid_trust_policy_is_reported() -> None:
-    assert "invalid" in public_trust({"Statement": [{"Effect": "Maybe"}]})[0]
+def test_unreadable_trust_policy_fails_closed() -> None:
+    with pytest.raises(UnreadablePolicy, match="trust policy of role/x cannot be evaluated"):
+        public_trust({"Statement": [{"Effect": "Maybe"}]}, "trust policy of role/x")

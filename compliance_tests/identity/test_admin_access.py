@@ -6,7 +6,14 @@ import pytest
 
 from pytest_awscompliance.facts.iam import directory, policy_entities
 from pytest_awscompliance.iam import service_wildcards
-from pytest_awscompliance.privilege import admin_grants, full_admin, is_admin, parsed
+from pytest_awscompliance.privilege import (
+    admin_grants,
+    describe_path,
+    escalation_graph,
+    full_admin,
+    is_admin,
+    parsed,
+)
 
 
 def _principal(aws, kind, name):
@@ -20,10 +27,16 @@ def _allow_listed(aws_settings, name):
     return any(fnmatchcase(name, glob) for glob in aws_settings.tunable("aws_admin_role_allowlist"))
 
 
-def _admin_sources(principal):
+def _admin_sources(aws, principal):
+    """What makes ``principal`` an administrator: its policies, or a definite path of the
+    escalation graph (``user/dev -> assume role/ci -> ...``)."""
     grants = [g.describe() for g in admin_grants(principal)]
     if not grants and is_admin(principal):
         grants = ["its policies together, which allow every action on every resource"]
+    if not grants:
+        path = escalation_graph(directory(aws)).path_to_admin(principal.arn)
+        if path is not None and path.definite:
+            grants = [f"the escalation path {describe_path(path)}"]
     return grants
 
 
@@ -45,7 +58,8 @@ def test_customer_policy_not_full_admin(iam_policy, aws):
     stricter reading of IAM.1)."""
     if iam_policy.attachment_count == 0:
         pytest.skip(f"policy {iam_policy.name} is not attached to anything")
-    assert not full_admin(_document(aws, iam_policy)), (
+    assert not full_admin(_document(aws, iam_policy),
+                          f"customer-managed policy {iam_policy.name}"), (
         f"customer-managed policy {iam_policy.name} (default version "
         f"{iam_policy.default_version_id}) allows every action on every resource and is "
         f"attached {iam_policy.attachment_count} time(s)"
@@ -62,7 +76,7 @@ def test_customer_policy_not_full_admin(iam_policy, aws):
 )
 def test_inline_policies_not_full_admin(aws_account):
     offenders = [p.describe() for p in directory(aws_account).inline_policies()
-                 if full_admin(p.document)]
+                 if full_admin(p.document, p.describe())]
     assert not offenders, (
         f"account {aws_account.account_id}: {len(offenders)} inline polic"
         f"{'y allows' if len(offenders) == 1 else 'ies allow'} every action on every "
@@ -84,11 +98,12 @@ ADMIN_REMEDIATION = ("aws iam detach-user-policy / detach-group-policy / detach-
 )
 def test_user_is_not_admin(iam_user, aws, aws_settings):
     """A user fails for AdministratorAccess or a ``*``-on-``*`` policy, held directly or
-    through a group (so every group with members is covered), or for policies that together
-    allow everything."""
+    through a group (so every group with members is covered), for policies that together
+    allow everything, or for a definite path of the escalation graph to an administrator
+    (conditional paths are iam-principal-no-privilege-escalation's)."""
     if _allow_listed(aws_settings, iam_user.name):
         pytest.skip(f"user {iam_user.name} is allow-listed in aws_admin_role_allowlist")
-    grants = _admin_sources(_principal(aws, "user", iam_user.name))
+    grants = _admin_sources(aws, _principal(aws, "user", iam_user.name))
     assert not grants, f"user {iam_user.name} is an administrator through {'; '.join(grants)}"
 
 
@@ -103,7 +118,7 @@ def test_role_is_not_admin(iam_role, aws, aws_settings):
         pytest.skip(f"{iam_role.name} is a service-linked role managed by AWS")
     if _allow_listed(aws_settings, iam_role.name):
         pytest.skip(f"role {iam_role.name} is allow-listed in aws_admin_role_allowlist")
-    grants = _admin_sources(_principal(aws, "role", iam_role.name))
+    grants = _admin_sources(aws, _principal(aws, "role", iam_role.name))
     assert not grants, (
         f"role {iam_role.name} is an administrator through {'; '.join(grants)} "
         "and is not in aws_admin_role_allowlist"
@@ -134,7 +149,7 @@ def test_user_has_no_direct_policies(iam_user, aws):
     "--policy-document file://policy-with-named-actions.json",
 )
 def test_policy_has_no_service_wildcard(iam_policy, aws):
-    policy = parsed(_document(aws, iam_policy))
+    policy = parsed(_document(aws, iam_policy), what=f"customer-managed policy {iam_policy.name}")
     wildcards = service_wildcards(policy) if policy is not None else []
     assert not wildcards, (
         f"customer-managed policy {iam_policy.name} allows whole services: {', '.join(wildcards)}"

@@ -1,9 +1,11 @@
 """Privilege escalation (tip 2): policies and principals that can make themselves admin.
 
 Methods are the Rhino Security Labs / Pacu list plus Prowler's combinations
-(``pytest_awscompliance.iam.privesc_methods``). A grant that holds only under a condition, on
+(``pytest_awscompliance.iam.privesc_methods``). Per principal, the escalation graph
+(``pytest_awscompliance.iam.graph``) follows them across principals: the finding names the
+whole path to an administrator hop by hop. A grant that holds only under a condition, on
 some resources, or next to a Deny that may apply is reported as *conditional* (it still
-fails: someone has to look at it).
+fails: someone has to look at it). A policy the evaluator cannot read is an ERROR.
 """
 
 from fnmatch import fnmatchcase
@@ -14,6 +16,7 @@ from pytest_awscompliance.facts.iam import directory
 from pytest_awscompliance.iam import Decision
 from pytest_awscompliance.privilege import (
     describe_findings,
+    describe_path,
     full_admin,
     is_admin,
     permissive_assume_role,
@@ -56,10 +59,10 @@ def test_managed_policy_has_no_escalation(iam_policy, aws):
     if iam_policy.attachment_count == 0:
         pytest.skip(f"policy {iam_policy.name} is not attached to anything")
     document = _document(aws, iam_policy)
-    if full_admin(document):
+    if full_admin(document, f"customer-managed policy {iam_policy.name}"):
         pytest.skip(f"policy {iam_policy.name} grants full admin: reported by "
                     "iam-customer-policy-no-full-admin")
-    findings = policy_escalations(document)
+    findings = policy_escalations(document, f"customer-managed policy {iam_policy.name}")
     assert not findings, (
         f"customer-managed policy {iam_policy.name} {_escalates(findings)} privileges: "
         f"{describe_findings(findings)}"
@@ -75,9 +78,9 @@ def test_managed_policy_has_no_escalation(iam_policy, aws):
 def test_inline_policies_have_no_escalation(aws_account):
     offenders = []
     for policy in directory(aws_account).inline_policies():
-        if full_admin(policy.document):
+        if full_admin(policy.document, policy.describe()):
             continue  # reported by iam-inline-policy-no-full-admin
-        findings = policy_escalations(policy.document)
+        findings = policy_escalations(policy.document, policy.describe())
         if findings:
             offenders.append(f"{policy.describe()} {_escalates(findings)}: "
                              f"{describe_findings(findings, limit=3)}")
@@ -97,15 +100,14 @@ def _check_principal(aws, aws_settings, kind, name):
     if is_admin(principal):
         pytest.skip(f"{kind} {name} is already an administrator: reported by "
                     "iam-no-administratoraccess-for-humans")
-    findings, targets = principal_escalations(directory(aws), principal)
-    shown = [t for t in targets if t.admin] or targets[:3]
-    more = f" and {len(targets) - len(shown)} more" if len(targets) > len(shown) else ""
-    passing = f"; roles it can pass: {', '.join(t.describe() for t in shown)}{more}" \
-        if targets else ""
-    assert not findings, (
-        f"{kind} {name} {_escalates(findings)} privileges: {describe_findings(findings)}"
-        f"{passing}"
-    )
+    path, findings = principal_escalations(directory(aws), principal)
+    problems = []
+    if path is not None:
+        how = "can escalate" if path.definite else "can conditionally escalate"
+        problems.append(f"{how} to administrator: {describe_path(path)}")
+    if findings:
+        problems.append(f"{_escalates(findings)} privileges: {describe_findings(findings)}")
+    assert not problems, f"{kind} {name} {' | '.join(problems)}"
 
 
 @pytest.mark.severity("high")
@@ -115,8 +117,9 @@ def _check_principal(aws, aws_settings, kind, name):
     remediation=PRIVESC_REMEDIATION,
 )
 def test_user_cannot_escalate(iam_user, aws, aws_settings):
-    """Merged inline, attached and group policies within the permissions boundary. SCPs are
-    not read (a member account usually cannot read them)."""
+    """Merged inline, attached and group policies within the permissions boundary, followed
+    through the account's escalation graph. SCPs are not read (a member account usually
+    cannot read them)."""
     _check_principal(aws, aws_settings, "user", iam_user.name)
 
 
@@ -127,8 +130,9 @@ def test_user_cannot_escalate(iam_user, aws, aws_settings):
     remediation=PRIVESC_REMEDIATION,
 )
 def test_role_cannot_escalate(iam_role, aws, aws_settings):
-    """Merged inline and attached policies within the permissions boundary. Methods that
-    pass a role count only if some other role it may pass can do more than it can."""
+    """Merged inline and attached policies within the permissions boundary. Passing a role
+    counts only for a role that trusts the launched service and leads to an administrator
+    (``iam:PassedToService`` and PassRole's resources respected)."""
     _check_principal(aws, aws_settings, "role", iam_role.name)
 
 
@@ -140,7 +144,8 @@ def test_role_cannot_escalate(iam_role, aws, aws_settings):
     "condition such as aws:ResourceAccount / aws:ResourceOrgID",
 )
 def test_managed_policy_does_not_assume_any_role(iam_policy, aws):
-    statements = permissive_assume_role(_document(aws, iam_policy))
+    statements = permissive_assume_role(_document(aws, iam_policy),
+                                        f"customer-managed policy {iam_policy.name}")
     assert not statements, (
         f"customer-managed policy {iam_policy.name} allows sts:AssumeRole on Resource \"*\" "
         f"without a condition ({', '.join(statements)})"
@@ -157,7 +162,7 @@ def test_managed_policy_does_not_assume_any_role(iam_policy, aws):
 def test_inline_policies_do_not_assume_any_role(aws_account):
     offenders = []
     for policy in directory(aws_account).inline_policies():
-        statements = permissive_assume_role(policy.document)
+        statements = permissive_assume_role(policy.document, policy.describe())
         if statements:
             offenders.append(f"{policy.describe()} ({', '.join(statements)})")
     assert not offenders, (

@@ -17,5 +17,5 @@ def test_role_trust_not_public(iam_role):
     """``Principal "*"`` / ``NotPrincipal`` without a condition pinning accounts,
     organizations or ARNs, and OIDC federation without a ``sub`` condition (no Prowler
     equivalent; cloudsplaining rates it critical)."""
-    reasons = public_trust(iam_role.trust_policy)
+    reasons = public_trust(iam_role.trust_policy, f"trust policy of role/{iam_role.name}")
     assert not reasons, f"role {iam_role.name} can be assumed by anyone: {'; '.join(reasons)}"

@@ -17,6 +17,15 @@ another reported method needs a strict subset of its (expanded) actions: e.g.
 and ``iam:*`` is not listed when any single IAM method is. Nothing is lost: a
 superset method can never be more definite than its subset, so the dropped
 finding is implied by the kept one.
+
+**Self-service and immutable targets.** A grant of ``iam:CreateAccessKey``,
+``DeleteAccessKey``, ``CreateLoginProfile`` or ``UpdateLoginProfile`` only on
+``user/${aws:username}`` is the caller managing its own credentials, not an
+escalation; ``iam:CreatePolicyVersion``/``SetDefaultPolicyVersion`` only on
+AWS-managed policies (``arn:aws:iam::aws:policy/*``, immutable) and role changes
+only under ``/aws-reserved/sso.amazonaws.com/`` (AWS refuses them) grant nothing.
+``iam:PutUserPolicy``/``AttachUserPolicy`` on the caller's own user, without a
+condition, is a definite escalation (ALLOW), not a conditional one.
 """
 
 from __future__ import annotations
@@ -26,9 +35,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .evaluate import ActionSet, Decision, PolicyLike, PolicySet
+from .conditions import evaluate_conditions
+from .evaluate import ActionSet, Decision, PolicyLike, PolicySet, as_policy
 from .matching import action_matches
-from .privesc_methods import METHODS, EscalationMethod
+from .policy import Policy
+from .privesc_methods import METHODS, EscalationMethod, launch_services
 
 __all__ = ["ADMIN_SENTINELS", "EscalationFinding", "escalation_paths", "principal_is_admin"]
 
@@ -117,8 +128,16 @@ def escalation_paths(
     `principal_is_admin` first if that is not wanted.
     """
     table = _default_table() if methods is None else _prepare(tuple(methods))
-    policy_set = PolicySet(policies, boundary=boundary, scp_levels=scp_levels, context=context)
+    identity = _identity_list(policies)
+    policy_set = PolicySet(identity, boundary=boundary, scp_levels=scp_levels, context=context)
     decisions = policy_set.evaluate_all(table.actions)
+    markers: list[tuple[bool, bool, bool]] = []
+    if any(decisions.get(a) in _FOUND for a in _TARGETED):
+        markers = [_markers(p) for p in identity]
+        if any(special for _, special, _ in markers):
+            concerned = [p for p, (_, _, iam) in zip(identity, markers, strict=True) if iam]
+            _scope_to_targets(concerned, decisions,
+                              own_user=boundary is None and not scp_levels)
     found: dict[int, Decision] = {}
     allow, conditional = Decision.ALLOW, Decision.CONDITIONAL
     for index, query in enumerate(table.queries):
@@ -134,12 +153,138 @@ def escalation_paths(
         else:
             found[index] = result
     findings = []
+    if decisions.get(_PASS_ROLE) in _FOUND and any(
+            pinned for pinned, _, _ in markers or [_markers(p) for p in identity]):
+        allowed_to: dict[tuple[str, ...], bool] = {}
+        for index in [i for i in found if _PASS_ROLE in table.queries[i]]:
+            services = launch_services(table.methods[index])
+            if services not in allowed_to:
+                allowed_to[services] = _passable_to(identity, services)
+            if not allowed_to[services]:
+                del found[index]
     for index, decision in found.items():
         if minimal and any(j in found for j in table.subsumers[index]):
             continue
         method = table.methods[index]
         findings.append(EscalationFinding(method.name, method.family, method.actions, decision))
     return findings
+
+
+def _identity_list(policies: PolicyLike | Iterable[PolicyLike]) -> list[Policy]:
+    if isinstance(policies, (Policy, str, Mapping)):
+        policies = [policies]
+    return [as_policy(p) for p in policies]
+
+
+_SELF_USER = "user/${aws:username}"
+_AWS_POLICY = ":iam::aws:policy/"
+_SSO_ROLE = ":role/aws-reserved/sso.amazonaws.com/"
+_OWN_CREDENTIALS = ("iam:createaccesskey", "iam:deleteaccesskey", "iam:createloginprofile",
+                    "iam:updateloginprofile")
+_POLICY_VERSIONS = ("iam:createpolicyversion", "iam:setdefaultpolicyversion")
+_ROLE_CHANGES = ("iam:putrolepolicy", "iam:attachrolepolicy", "iam:updateassumerolepolicy",
+                 "iam:deleterolepermissionsboundary")
+_OWN_POLICIES = ("iam:putuserpolicy", "iam:attachuserpolicy")
+
+
+def _matches(patterns: Iterable[str], action: str, service: str) -> bool:
+    """``action_matches`` for any pattern, skipping patterns of other services cheaply."""
+    for pattern in patterns:
+        head = pattern[:len(service)].lower()
+        if (head == service or "*" in head or "?" in head) and action_matches(pattern, action):
+            return True
+    return False
+
+
+def _statement_matches(st: Any, action: str, service: str) -> bool:
+    if st.actions is not None:
+        return _matches(st.actions, action, service)
+    return not _matches(st.not_actions or (), action, service)
+
+
+def _only_on(policies: Sequence[Policy], action: str, test: Any, *, plain: bool = False
+             ) -> bool:
+    """Whether no Allow statement grants ``action`` on a resource failing ``test`` (the
+    action is known to be granted somewhere). With ``plain``, also no grant is conditional
+    and no Deny mentions the action. Statements whose resources all pass ``test`` are not
+    matched at all unless ``plain`` asks."""
+    service = action.partition(":")[0] + ":"
+    for policy in policies:
+        for st in policy.statements:
+            scoped = st.is_allow and st.resources is not None and \
+                all(test(r) for r in st.resources)
+            if scoped and not plain:
+                continue
+            if not _statement_matches(st, action, service):
+                continue
+            if not scoped or (plain and (st.conditions or not st.is_allow)):
+                return False
+    return True
+
+
+def _markers(policy: Policy) -> tuple[bool, bool, bool]:
+    """(a condition on ``iam:PassedToService``, a Resource naming the caller's own user,
+    AWS-managed policies or SSO-reserved roles, a statement that may concern IAM actions),
+    scanned once per policy."""
+    found = policy._cache.get("privesc-markers")
+    if found is None:
+        pinned = special = iam = False
+        for st in policy.statements:
+            if st.actions is None or any(a[:4].lower() == "iam:" or "*" in a[:4] or "?" in a[:4]
+                                         for a in st.actions):
+                iam = True
+            for condition in st.conditions:
+                if condition.key == _PASSED_TO:
+                    pinned = True
+            for resource in st.resources or ():
+                if "${" in resource or _AWS_POLICY in resource or _SSO_ROLE in resource:
+                    special = True
+        found = policy._cache["privesc-markers"] = (pinned, special, iam)
+    return found
+
+
+def _scope_to_targets(policies: Sequence[Policy], decisions: dict[str, Decision], *,
+                      own_user: bool) -> None:
+    """Apply the self-service and immutable-target rules (module docstring) in place."""
+    for action in _OWN_CREDENTIALS:
+        if decisions.get(action) in _FOUND and \
+                _only_on(policies, action, lambda r: r.endswith(_SELF_USER)):
+            decisions[action] = Decision.IMPLICIT_DENY
+    for action in _POLICY_VERSIONS:
+        if decisions.get(action) in _FOUND and \
+                _only_on(policies, action, lambda r: _AWS_POLICY in r):
+            decisions[action] = Decision.IMPLICIT_DENY
+    for action in _ROLE_CHANGES:
+        if decisions.get(action) in _FOUND and \
+                _only_on(policies, action, lambda r: _SSO_ROLE in r):
+            decisions[action] = Decision.IMPLICIT_DENY
+    if own_user:
+        for action in _OWN_POLICIES:
+            if decisions.get(action) is Decision.CONDITIONAL and \
+                    _only_on(policies, action, lambda r: r.endswith(_SELF_USER), plain=True):
+                decisions[action] = Decision.ALLOW
+
+
+_FOUND = (Decision.ALLOW, Decision.CONDITIONAL)
+_TARGETED = _OWN_CREDENTIALS + _POLICY_VERSIONS + _ROLE_CHANGES + _OWN_POLICIES
+_PASS_ROLE = "iam:passrole"
+_PASSED_TO = "iam:passedtoservice"
+
+
+def _passable_to(policies: Sequence[Policy], services: Sequence[str]) -> bool:
+    """False when every grant of ``iam:PassRole`` is limited by ``iam:PassedToService`` to
+    services other than ``services`` (the launched service cannot receive the role)."""
+    if not services:
+        return True
+    service = "iam:"
+    for st in (st for p in policies for st in p.statements
+               if st.is_allow and _statement_matches(st, _PASS_ROLE, service)):
+        pinned = [c for c in st.conditions if c.key == _PASSED_TO]
+        if not pinned or any(
+                evaluate_conditions(pinned, {_PASSED_TO: (service,)}) is not False
+                for service in services):
+            return True
+    return False
 
 
 def principal_is_admin(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["FAMILIES", "METHODS", "EscalationMethod"]
+__all__ = ["FAMILIES", "METHODS", "EscalationMethod", "launch_services"]
 
 FAMILIES = (
     "iam-policy",
@@ -712,3 +712,39 @@ METHODS: tuple[EscalationMethod, ...] = (
         "prowler",
     ),
 )
+
+
+_EC2 = "ec2.amazonaws.com"
+_SERVICE_OF_FAMILY = {
+    "lambda": ("lambda.amazonaws.com",), "glue": ("glue.amazonaws.com",),
+    "cloudformation": ("cloudformation.amazonaws.com",),
+    "datapipeline": ("datapipeline.amazonaws.com", "elasticmapreduce.amazonaws.com"),
+    "codestar": ("codestar.amazonaws.com",), "codebuild": ("codebuild.amazonaws.com",),
+    "ecs": ("ecs-tasks.amazonaws.com",), "sagemaker": ("sagemaker.amazonaws.com",),
+    "ssm": ("ssm.amazonaws.com",), "autoscaling": (_EC2,), "ec2": (_EC2,),
+}
+_SERVICE_OF_PREFIX = {
+    "apprunner": ("tasks.apprunner.amazonaws.com", "build.apprunner.amazonaws.com"),
+    "bedrock-agentcore": ("bedrock-agentcore.amazonaws.com",),
+    "batch": ("ecs-tasks.amazonaws.com", "batch.amazonaws.com"),
+    "braket": ("braket.amazonaws.com",),
+    "cognito-identity": ("cognito-identity.amazonaws.com",),
+    "elasticmapreduce": (_EC2, "elasticmapreduce.amazonaws.com"),
+    "emr-serverless": ("emr-serverless.amazonaws.com",),
+    "gamelift": ("gamelift.amazonaws.com",), "imagebuilder": (_EC2,),
+    "kinesisanalytics": ("kinesisanalytics.amazonaws.com",),
+    "omics": ("omics.amazonaws.com",), "scheduler": ("scheduler.amazonaws.com",),
+    "states": ("states.amazonaws.com",),
+}
+
+
+def launch_services(method: EscalationMethod) -> tuple[str, ...]:
+    """Service principals a role passed by ``method`` must trust (``iam:PassedToService``
+    values); empty for methods that pass no role."""
+    if not any(a.lower() == "iam:passrole" for a in method.actions):
+        return ()
+    for action in method.actions:
+        prefix = action.partition(":")[0].lower()
+        if prefix in _SERVICE_OF_PREFIX:
+            return _SERVICE_OF_PREFIX[prefix]
+    return _SERVICE_OF_FAMILY.get(method.family, ())

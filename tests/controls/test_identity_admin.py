@@ -42,6 +42,13 @@ def seed(world: MotoWorld) -> None:
     iam.attach_role_policy(RoleName="app", PolicyArn=read)
     iam.create_role(RoleName="break-glass", AssumeRolePolicyDocument=TRUST)
     iam.attach_role_policy(RoleName="break-glass", PolicyArn=admin[PASSING])
+    # dana may call sts:AssumeRole on break-glass, but its trust policy names EC2 only
+    iam.create_group(GroupName="assumers")
+    iam.put_group_policy(GroupName="assumers", PolicyName="assume-break-glass",
+                         PolicyDocument=policy(allow(
+                             "sts:AssumeRole", f"arn:aws:iam::{PASSING}:role/break-glass")))
+    iam.create_user(UserName="dana")
+    iam.add_user_to_group(GroupName="assumers", UserName="dana")
 
     iam = world.client(FAILING, "iam")
     iam.create_group(GroupName="admins")
@@ -56,6 +63,15 @@ def seed(world: MotoWorld) -> None:
     iam.create_role(RoleName="ops", AssumeRolePolicyDocument=TRUST)
     iam.attach_role_policy(RoleName="ops", PolicyArn=power)
     iam.create_policy(PolicyName="s3-all", PolicyDocument=policy(allow("s3:*")))
+    # carl holds no admin policy but may assume an administrator role that trusts him
+    iam.create_role(RoleName="admin-role", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{FAILING}:root"},
+            "Action": "sts:AssumeRole"}]}))
+    iam.attach_role_policy(RoleName="admin-role", PolicyArn=admin[FAILING])
+    iam.create_user(UserName="carl")
+    iam.put_user_policy(UserName="carl", PolicyName="assume-admin", PolicyDocument=policy(
+        allow("sts:AssumeRole", f"arn:aws:iam::{FAILING}:role/admin-role")))
     iam.create_role(RoleName="shell", AssumeRolePolicyDocument=TRUST)
     iam.attach_role_policy(RoleName="shell", PolicyArn=shell[FAILING])
 
@@ -70,6 +86,7 @@ def test_admin_and_least_privilege_controls(pytester: pytest.Pytester, world: Mo
         == "skipped"
     assert passing[f"test_role_is_not_admin[{PASSING}/global/break-glass]"] == "skipped"
     assert passing[f"test_user_is_not_admin[{PASSING}/global/reader]"] == "passed"
+    assert passing[f"test_user_is_not_admin[{PASSING}/global/dana]"] == "passed"  # trust
 
     failing = {k.replace(f"{FAILING}/global", ""): v
                for k, v in result.for_account(FAILING).items()}
@@ -79,6 +96,9 @@ def test_admin_and_least_privilege_controls(pytester: pytest.Pytester, world: Mo
         "test_inline_policies_not_full_admin[]": "failed",
         "test_user_is_not_admin[/alice]": "failed",
         "test_user_is_not_admin[/bob]": "failed",
+        "test_user_is_not_admin[/carl]": "failed",
+        "test_role_is_not_admin[/admin-role]": "failed",
+        "test_user_has_no_direct_policies[/carl]": "failed",
         "test_role_is_not_admin[/ops]": "failed",
         "test_role_is_not_admin[/shell]": "passed",
         "test_user_has_no_direct_policies[/alice]": "passed",
@@ -96,6 +116,9 @@ def test_admin_and_least_privilege_controls(pytester: pytest.Pytester, world: Mo
     assert "inline policy 'everything' of user/bob" in message(
         "test_inline_policies_not_full_admin[]")
     assert "customer-managed policy power" in message("test_role_is_not_admin[/ops]")
+    assert message("test_user_is_not_admin[/carl]") == (
+        "user carl is an administrator through the escalation path user/carl -> assume "
+        "role/admin-role")
     assert "allows every action on every resource" in message(
         "test_customer_policy_not_full_admin[/power]")
     assert "allows whole services: s3:*" in message("test_policy_has_no_service_wildcard[/s3-all]")

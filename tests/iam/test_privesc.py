@@ -256,3 +256,71 @@ ADMIN_CASES = [
 @pytest.mark.parametrize(("policies", "kwargs", "expected"), ADMIN_CASES)
 def test_principal_is_admin(policies: list[Any], kwargs: dict[str, Any], expected: bool) -> None:
     assert principal_is_admin(policies, **kwargs) is expected
+
+
+# --- self-service grants and immutable targets (issue 13, items 3 and 4) --------------------
+
+SELF = "arn:aws:iam::*:user/${aws:username}"
+
+
+def methods_of(*statements: dict[str, Any], **kwargs: Any) -> dict[str, Decision]:
+    return {f.method: f.decision for f in escalation_paths([pol(*statements)], **kwargs)}
+
+
+@pytest.mark.parametrize("action", ["iam:CreateAccessKey", "iam:CreateLoginProfile",
+                                    "iam:UpdateLoginProfile"])
+def test_own_credentials_are_not_an_escalation(action: str) -> None:
+    assert methods_of(allow([action, "iam:DeleteAccessKey"], SELF)) == {}
+    assert methods_of(allow(action, "arn:aws:iam::*:user/*")) != {}
+
+
+def test_own_credentials_next_to_a_grant_on_others_still_count() -> None:
+    found = methods_of(allow("iam:CreateAccessKey", SELF),
+                       allow("iam:CreateAccessKey", "arn:aws:iam::1:user/ops"))
+    assert found == {"CreateAccessKey": Decision.CONDITIONAL}
+
+
+@pytest.mark.parametrize("action", ["iam:PutUserPolicy", "iam:AttachUserPolicy"])
+def test_own_user_policy_change_is_definite(action: str) -> None:
+    assert set(methods_of(allow(action, SELF)).values()) == {Decision.ALLOW}
+
+
+def test_own_user_policy_change_under_a_condition_stays_conditional() -> None:
+    found = methods_of(allow("iam:PutUserPolicy", SELF, Condition=MFA))
+    assert set(found.values()) == {Decision.CONDITIONAL}
+
+
+def test_own_user_policy_change_with_a_boundary_stays_conditional() -> None:
+    found = methods_of(allow("iam:PutUserPolicy", SELF), boundary=pol(allow("iam:*")))
+    assert set(found.values()) == {Decision.CONDITIONAL}
+
+
+@pytest.mark.parametrize("action", ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"])
+def test_aws_managed_policies_are_immutable(action: str) -> None:
+    assert methods_of(allow(action, "arn:aws:iam::aws:policy/*")) == {}
+    assert methods_of(allow(action, "arn:aws:iam::1:policy/*")) != {}
+
+
+@pytest.mark.parametrize("action", ["iam:PutRolePolicy", "iam:AttachRolePolicy",
+                                    "iam:UpdateAssumeRolePolicy"])
+def test_sso_reserved_roles_cannot_be_changed(action: str) -> None:
+    sso = "arn:aws:iam::1:role/aws-reserved/sso.amazonaws.com/*"
+    assert methods_of(allow([action, "sts:AssumeRole"], sso)) == {}
+    assert methods_of(allow([action, "sts:AssumeRole"], "arn:aws:iam::1:role/*")) != {}
+
+
+def test_passed_to_service_limits_pass_role_methods() -> None:
+    glue_only = allow("iam:PassRole", Condition={
+        "StringEquals": {"iam:PassedToService": "glue.amazonaws.com"}})
+    launch = allow(["lambda:CreateFunction", "lambda:InvokeFunction", "glue:CreateDevEndpoint",
+                    "glue:GetDevEndpoint"])
+    found = methods_of(glue_only, launch)
+    assert "PassExistingRoleToNewLambdaThenInvoke" not in found
+    assert "PassRole+GlueCreateDevEndpoint" in found
+
+
+def test_passed_to_service_like_pattern_matches_its_services() -> None:
+    lambda_like = allow("iam:PassRole", Condition={
+        "StringLike": {"iam:PassedToService": "lambda.*"}})
+    assert "PassExistingRoleToNewLambdaThenInvoke" in methods_of(
+        lambda_like, allow(["lambda:CreateFunction", "lambda:InvokeFunction"]))

@@ -72,6 +72,12 @@ def _trust(principal: Any, action: str = "sts:AssumeRole", **extra: Any) -> str:
 
 
 SERVICE_TRUST = {"Service": "ec2.amazonaws.com"}
+PASSABLE_TO = ["lambda.amazonaws.com", "ec2.amazonaws.com", "tasks.apprunner.amazonaws.com",
+               "glue.amazonaws.com", "cloudformation.amazonaws.com",
+               "datapipeline.amazonaws.com", "codestar.amazonaws.com",
+               "ecs-tasks.amazonaws.com", "sagemaker.amazonaws.com"]
+"""Services ci-deploy-admin trusts: a role can only be passed to a service it trusts."""
+OWN_CREDENTIALS = "arn:aws:iam::*:user/${aws:username}"
 
 
 # --- moto's gaps: written into the in-process backend ---------------------------------------
@@ -214,8 +220,13 @@ def _management(world: DemoWorld) -> None:
         _allow(["s3:GetObject", "s3:ListBucket", "ec2:Describe*"]),
         _allow("sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT}:role/app-runtime"),
     ))["Policy"]["Arn"]
+    # managing one's own keys and password is no escalation
+    own = iam.create_policy(PolicyName="own-credentials", PolicyDocument=_policy(_allow(
+        ["iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:UpdateLoginProfile"],
+        OWN_CREDENTIALS)))["Policy"]["Arn"]
     iam.create_group(GroupName="developers")
     iam.attach_group_policy(GroupName="developers", PolicyArn=readonly)
+    iam.attach_group_policy(GroupName="developers", PolicyArn=own)
     # alice: permissions through a group, console with MFA, a fresh key, all in use
     iam.create_user(UserName="alice")
     iam.add_user_to_group(GroupName="developers", UserName="alice")
@@ -278,10 +289,14 @@ def _dev(world: DemoWorld) -> None:
     iam = world.client(DEV, "iam")
     # root credentials removed centrally (no password, no keys): the root controls pass
     _root(DEV, mfa=False, keys=False, password_enabled="false", password_last_used="N/A")
-    # an admin role every escalation role below can pass
+    # an admin role every escalation role below can pass (it trusts each launched service),
+    # also held by an instance profile
     iam.create_role(RoleName="ci-deploy-admin", AssumeRolePolicyDocument=_trust(
-        {"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}))
+        {"Service": PASSABLE_TO}))
     iam.attach_role_policy(RoleName="ci-deploy-admin", PolicyArn=ADMIN)
+    iam.create_instance_profile(InstanceProfileName="ci-deploy-admin")
+    iam.add_role_to_instance_profile(InstanceProfileName="ci-deploy-admin",
+                                     RoleName="ci-deploy-admin")
     for family, _method, actions in ESCALATION_ROLES:
         name = f"privesc-{family}"
         arn = iam.create_policy(PolicyName=f"{name}-policy", PolicyDocument=_policy(
@@ -295,11 +310,44 @@ def _dev(world: DemoWorld) -> None:
         _allow("iam:AttachUserPolicy",
                Condition={"StringEquals": {"aws:RequestedRegion": "us-east-1"}})))
     iam.attach_user_policy(UserName="dev-dave", PolicyArn=CLOUDSHELL)
+    _escalation_paths(iam)
     # github-deploy: any GitHub repository's workflow can assume it (no sub condition)
     iam.create_role(RoleName="github-deploy", AssumeRolePolicyDocument=_trust(
         {"Federated": f"arn:aws:iam::{DEV}:oidc-provider/{GITHUB}"},
         "sts:AssumeRoleWithWebIdentity",
         Condition={"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"}}))
+
+
+def _escalation_paths(iam: Any) -> None:
+    """Paths of the escalation graph (docs/demo.md lists them)."""
+    runner = f"arn:aws:iam::{DEV}:role/dev-ci-runner"
+    # user/dev-hopper -> assume role/dev-ci-runner -> pass role/ci-deploy-admin to lambda
+    iam.create_user(UserName="dev-hopper")
+    iam.put_user_policy(UserName="dev-hopper", PolicyName="assume-ci", PolicyDocument=_policy(
+        _allow("sts:AssumeRole", runner)))
+    iam.create_role(RoleName="dev-ci-runner", AssumeRolePolicyDocument=_trust(
+        {"AWS": f"arn:aws:iam::{DEV}:root"}))
+    iam.put_role_policy(RoleName="dev-ci-runner", PolicyName="deploy", PolicyDocument=_policy(
+        _allow("iam:PassRole", f"arn:aws:iam::{DEV}:role/ci-deploy-admin",
+               Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
+        _allow(["lambda:CreateFunction", "lambda:InvokeFunction"])))
+    # PutUserPolicy on its own user: definitely admin
+    iam.create_user(UserName="dev-self-writer")
+    iam.put_user_policy(UserName="dev-self-writer", PolicyName="own-policy",
+                        PolicyDocument=_policy(_allow("iam:PutUserPolicy", OWN_CREDENTIALS)))
+    # associate ci-deploy-admin's instance profile with an instance
+    iam.create_role(RoleName="privesc-instance-profile",
+                    AssumeRolePolicyDocument=_trust(SERVICE_TRUST))
+    iam.put_role_policy(RoleName="privesc-instance-profile", PolicyName="associate",
+                        PolicyDocument=_policy(_allow(
+                            ["iam:PassRole", "ec2:AssociateIamInstanceProfile"])))
+    # PassRole + RunInstances limited to a role that trusts Lambda only: no path
+    iam.create_role(RoleName="lambda-runtime", AssumeRolePolicyDocument=_trust(
+        {"Service": "lambda.amazonaws.com"}))
+    iam.create_role(RoleName="ec2-passer", AssumeRolePolicyDocument=_trust(SERVICE_TRUST))
+    iam.put_role_policy(RoleName="ec2-passer", PolicyName="launch", PolicyDocument=_policy(
+        _allow("iam:PassRole", f"arn:aws:iam::{DEV}:role/lambda-runtime"),
+        _allow("ec2:RunInstances")))
 
 
 def seed(world: DemoWorld) -> None:
