@@ -52,6 +52,7 @@ from pytest_awscompliance.targets import Plan
 from pytest_awscompliance.waivers.plugin import WaiverPlugin
 
 WORKER_KEY = "awscompliance"
+pytest_plugins = ["pytest_awscompliance.fleet.plugin"]  # shard output dirs (fleet/plugin.py)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
