@@ -151,7 +151,8 @@ class FleetHooks:
             path = Path(reporting.json_written)
             findings = json.loads(path.read_text(encoding="utf-8"))
             ocsf.write_atomic(path, baseline.annotate(findings, run.known))
-        if run.options.output_dir is not None and reporting is not None:
+        if run.options.output_dir is not None and reporting is not None \
+                and not config.option.collectonly:  # a collection is not a scan
             write_manifest(config, run, reporting, int(session.exitstatus))
         return result
 
