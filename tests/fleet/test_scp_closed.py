@@ -79,3 +79,25 @@ def test_any_other_access_denied_stays_an_error(
     result = scan(pytester, str(control), accounts=[PASSING], regions=["us-east-1", CLOSED])
     closed = {k: v for k, v in result.outcomes.items() if CLOSED in k}
     assert closed and set(closed.values()) == {"error"}, result.outcomes
+
+
+def test_with_botocores_stubber(pytester: pytest.Pytester, moto_env: None,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same through ``botocore.stub.Stubber`` on the closed region's EC2 client."""
+    from botocore.stub import Stubber
+
+    from tests.stubs import add_hook
+
+    def hook(client: Any, account: str, service: str, region: str) -> None:
+        if service == "ec2" and region == CLOSED:
+            stubber = Stubber(client)
+            stubber.add_client_error("describe_vpcs", "UnauthorizedOperation",
+                                     SCP_MESSAGE.format(account=account), 403)
+            stubber.activate()
+
+    add_hook(monkeypatch, hook)
+    control = pytester.makepyfile(CONTROL)
+    result = scan(pytester, str(control), accounts=[PASSING], regions=["us-east-1", CLOSED])
+    closed = {k: v for k, v in result.outcomes.items() if CLOSED in k}
+    assert closed and set(closed.values()) == {"skipped"}, result.outcomes
+    assert "ec2:DescribeVpcs denied" in result.message(PASSING)
