@@ -76,7 +76,7 @@ def read_shard(directory: Path) -> Shard:
     return shard
 
 
-def _check_duplicates(complete: list[Shard]) -> None:
+def _refuse_duplicated(complete: list[Shard]) -> None:
     seen: dict[str, Shard] = {}
     owner: dict[str, Shard] = {}
     for shard in complete:
@@ -104,7 +104,7 @@ def collect(directories: list[Path]) -> Merged:
     if not with_manifest:
         raise MergeError("no shard manifest found in " + ", ".join(str(d) for d in directories))
     complete = [s for s in shards if not s.problem]
-    _check_duplicates(complete)
+    _refuse_duplicated(complete)
     organization = sorted({a for s in with_manifest
                            for a in s.manifest.get("organization_accounts") or  # type: ignore[union-attr]
                            s.manifest.get("accounts") or []})  # type: ignore[union-attr]
