@@ -14,6 +14,15 @@ ACCESS_DENIED_CODES = frozenset(
     }
 )
 
+SCP_DENY = "with an explicit deny in a service control policy"
+"""What AWS says when an organization's service control policy denies the call."""
+
+
+def denied_by_scp(code: str, message: str) -> bool:
+    """An AccessDenied caused by an SCP's explicit deny (e.g. a region the organization
+    closes), not by the scanning role's own permissions."""
+    return code in ACCESS_DENIED_CODES and SCP_DENY in message.lower()
+
 
 IAM_PREFIXES: dict[str, str] = {
     "s3control": "s3",
@@ -84,6 +93,10 @@ class AwsApiError(Exception):
     @property
     def access_denied(self) -> bool:
         return self.code in ACCESS_DENIED_CODES
+
+    @property
+    def scp_denied(self) -> bool:
+        return denied_by_scp(self.code, self.message)
 
     def describe(self) -> str:
         where = f" in {self.target}" if self.target else ""

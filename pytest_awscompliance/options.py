@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance.fleet import options as fleet_options
 from pytest_awscompliance.reporting import options as report_options
 from pytest_awscompliance.severity import LEVELS, parse_level
 from pytest_awscompliance.sharding import parse_shard
@@ -146,6 +147,7 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini("aws_frameworks", "default for --aws-framework", type="linelist", default=[])
     waiver_options.add_options(parser, group)  # --compliance-waivers & co (waivers/options.py)
     report_options.add_options(parser, group)  # --compliance-json, --fail-on-severity
+    fleet_options.add_options(parser, group)  # --compliance-output-dir & co (fleet/options.py)
     for tunable in TUNABLES:
         parser.addini(tunable.name, f"{tunable.help} (default: {tunable.default!r})",
                       type=tunable.kind, default=tunable.default)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.errors import AwsApiError, ReadOnlyViolation
+from pytest_awscompliance.errors import AwsApiError, ReadOnlyViolation, api_name
 
 SCANNER_ERRORS = (AwsApiError, ReadOnlyViolation)
 
@@ -26,6 +26,9 @@ def classify(report: pytest.TestReport,
     """
     if excinfo is None:
         return
+    if isinstance(excinfo.value, AwsApiError) and excinfo.value.scp_denied \
+            and scp_closed(report, excinfo.value):
+        return
     if isinstance(excinfo.value, SCANNER_ERRORS):
         message = str(excinfo.value)
         if report.when == "call":
@@ -44,6 +47,23 @@ def classify(report: pytest.TestReport,
         error = excinfo.value
         report.compliance_error = (  # type: ignore[attr-defined]
             f"control could not decide: {type(error).__name__}: {first_line(str(error))}")
+
+
+def scp_closed(report: pytest.TestReport, error: AwsApiError) -> bool:
+    """A regional read denied by an SCP: the organization closed that region, so the
+    control is out of scope there (SKIPPED, ``report.scp_closed = "account/region"``),
+    not an ERROR. An account-wide read denied by an SCP stays an ERROR."""
+    props = {str(p[0]): str(p[1]) for p in report.user_properties if len(p) == 2}
+    account, region = props.get("account", ""), props.get("region", "")
+    if not account or not region or region == "global":
+        return False
+    report.outcome = "skipped"
+    report.scp_closed = f"{account}/{region}"  # type: ignore[attr-defined]
+    path, lineno = str(report.location[0]), (report.location[1] or 0) + 1
+    report.longrepr = (path, lineno, f"Skipped: region {region} of {account} closed by a "
+                       f"service control policy ({api_name(error.service, error.operation)}"
+                       f" denied): out of scope")
+    return True
 
 
 def message_of(report: Any) -> str:

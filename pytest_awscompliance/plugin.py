@@ -54,6 +54,7 @@ from pytest_awscompliance.targets import Plan, select_shard
 from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
 
 WORKER_KEY = "awscompliance"
+pytest_plugins = ["pytest_awscompliance.fleet.plugin"]  # shard output dirs (fleet/plugin.py)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

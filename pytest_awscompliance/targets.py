@@ -50,6 +50,7 @@ class Plan:
     partition: str = "aws"
     demo_endpoint: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    all_accounts: list[str] = field(default_factory=list)  # before --aws-shard (manifest)
 
     def regional_targets(self) -> list[Target]:
         return [Target(a.account_id, r) for a in self.accounts for r in self.regions[a.account_id]]
@@ -89,7 +90,8 @@ def select_shard(plan: Plan, shard: tuple[int, int]) -> Plan:
     accounts = [a for a in plan.accounts if in_shard(a.account_id, index, count)]
     return Plan(accounts=accounts, regions={a.account_id: plan.regions[a.account_id]
                                             for a in accounts},
-                partition=plan.partition, demo_endpoint=plan.demo_endpoint)
+                partition=plan.partition, demo_endpoint=plan.demo_endpoint,
+                all_accounts=[a.account_id for a in plan.accounts])
 
 
 def _resolve(settings: Settings, demo_endpoint: str | None,

@@ -1,0 +1,125 @@
+"""``awscompliance merge`` and ``awscompliance diff`` (also ``python -m pytest_awscompliance``).
+
+Exit codes: merge 0 all accounts scanned, nothing failed; 1 all scanned, failures or
+errors (``--fail-on-severity`` as in a scan); 2 an account was NOT SCANNED; 4 bad input.
+diff 0 no blocking change; 1 new failures at or above ``--fail-on``; 4 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import NoReturn
+
+from pytest_awscompliance.fleet import diff, html, merge, records
+from pytest_awscompliance.reporting import ocsf
+from pytest_awscompliance.severity import LEVELS, parse_level
+
+BAD_INPUT = 4
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _level(text: str) -> str:
+    try:
+        return parse_level(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def parser() -> argparse.ArgumentParser:
+    top = Parser(prog="awscompliance", description="Merge and compare pytest-awscompliance "
+                 "scans (see docs/organizations.md).")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=Parser)
+    m = sub.add_parser("merge", help="merge shard output directories into one report set")
+    m.add_argument("directories", nargs="+", type=Path, metavar="DIR")
+    m.add_argument("--compliance-json", type=Path, metavar="PATH", help="merged OCSF findings")
+    m.add_argument("--junitxml", type=Path, metavar="PATH", help="merged JUnit XML")
+    m.add_argument("--html", type=Path, metavar="PATH", help="self-contained HTML page")
+    m.add_argument("--fail-on-severity", type=_level, metavar="LEVEL",
+                   help=f"failures below LEVEL do not fail the merge ({', '.join(LEVELS)})")
+    d = sub.add_parser("diff", help="what changed between two scans")
+    d.add_argument("old", type=Path, metavar="OLD", help="OCSF file or directory")
+    d.add_argument("new", type=Path, metavar="NEW", help="OCSF file or directory")
+    d.add_argument("--markdown", type=Path, metavar="PATH",
+                   help="write the summary there (default: print it)")
+    d.add_argument("--fail-on", type=_level, metavar="LEVEL",
+                   help="exit 1 when a new failure is at or above LEVEL")
+    return top
+
+
+def _fail(message: str) -> int:
+    print(f"awscompliance: error: {message}", file=sys.stderr)
+    return BAD_INPUT
+
+
+def _outputs(*paths: Path | None) -> str | None:
+    for path in paths:
+        if path is not None:
+            problem = ocsf.target_problem(path.absolute())
+            if problem:
+                return problem
+    return None
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    problem = _outputs(args.compliance_json, args.junitxml, args.html)
+    if problem:
+        return _fail(problem)
+    try:
+        merged = merge.collect(list(args.directories))
+        tree = merge.junit(merged) if args.junitxml else None
+    except merge.MergeError as exc:
+        return _fail(str(exc))
+    if args.compliance_json:
+        ocsf.write_atomic(args.compliance_json.absolute(), merged.findings)
+    if tree is not None:
+        ET.indent(tree)
+        merge.write_text_atomic(args.junitxml.absolute(), ET.tostring(
+            tree, encoding="unicode", xml_declaration=True) + "\n")
+    if args.html:
+        merge.write_text_atomic(args.html.absolute(), html.render(merged))
+    complete = sum(1 for s in merged.shards if not s.problem)
+    print(f"merged {complete}/{len(merged.shards)} shard(s): {len(merged.accounts)} account(s),"
+          f" {len(merged.findings)} finding(s)")
+    for target in merged.closed:
+        print(f"closed by SCP, out of scope: {target['target']}")
+    for shard in merged.shards:
+        if shard.problem:
+            print(f"incomplete: {shard.problem}")
+    for account, reason in merged.not_scanned.items():
+        print(f"NOT SCANNED {account}: {reason}")
+    return merge.exit_status(merged, args.fail_on_severity)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    problem = _outputs(args.markdown)
+    if problem:
+        return _fail(problem)
+    try:
+        old, new = records.load(args.old), records.load(args.new)
+    except records.FindingsError as exc:
+        return _fail(str(exc))
+    changes = diff.compare(old, new)
+    text = diff.markdown(changes)
+    if args.markdown:
+        merge.write_text_atomic(args.markdown.absolute(), text)
+    else:
+        print(text)
+    if args.fail_on and diff.blocking(changes, args.fail_on):
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return run_merge(args) if args.command == "merge" else run_diff(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
