@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import NoReturn
 
+from pytest_awscompliance import outputs
 from pytest_awscompliance.fleet import diff, html, merge, records
 from pytest_awscompliance.reporting import ocsf
 from pytest_awscompliance.severity import LEVELS, parse_level
@@ -61,7 +62,7 @@ def _fail(message: str) -> int:
 def _outputs(*paths: Path | None) -> str | None:
     for path in paths:
         if path is not None:
-            problem = ocsf.target_problem(path.absolute())
+            problem = outputs.path_problem(path.absolute())
             if problem:
                 return problem
     return None
