@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_awscompliance.iam import Decision
-from pytest_awscompliance.principals import build, referenced_aws_policies
-from pytest_awscompliance.privilege import (
+from pytest_awscompliance.analysis.iam import Decision
+from pytest_awscompliance.analysis.principals import build, referenced_aws_policies
+from pytest_awscompliance.analysis.privilege import (
     admin_grants,
     describe_findings,
     full_admin,

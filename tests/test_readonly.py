@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_awscompliance.readonly import is_read_only
+from pytest_awscompliance.aws.readonly import is_read_only
 from tests.harness import MotoWorld
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.trust import public_trust
+from pytest_awscompliance.analysis.trust import public_trust
 
 GH = "token.actions.githubusercontent.com"
 OIDC = f"arn:aws:iam::111111111111:oidc-provider/{GH}"

@@ -4,9 +4,9 @@ from fnmatch import fnmatchcase
 
 import pytest
 
+from pytest_awscompliance.analysis.iam import service_wildcards
+from pytest_awscompliance.analysis.privilege import admin_grants, full_admin, is_admin, parsed
 from pytest_awscompliance.facts.iam import directory, policy_entities
-from pytest_awscompliance.iam import service_wildcards
-from pytest_awscompliance.privilege import admin_grants, full_admin, is_admin, parsed
 
 
 def _principal(aws, kind, name):

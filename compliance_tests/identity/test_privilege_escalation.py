@@ -1,7 +1,7 @@
 """Privilege escalation (tip 2): policies and principals that can make themselves admin.
 
 Methods are the Rhino Security Labs / Pacu list plus Prowler's combinations
-(``pytest_awscompliance.iam.privesc_methods``). A grant that holds only under a condition, on
+(``pytest_awscompliance.analysis.iam.privesc_methods``). A grant that holds only under a condition, on
 some resources, or next to a Deny that may apply is reported as *conditional* (it still
 fails: someone has to look at it).
 """
@@ -10,9 +10,8 @@ from fnmatch import fnmatchcase
 
 import pytest
 
-from pytest_awscompliance.facts.iam import directory
-from pytest_awscompliance.iam import Decision
-from pytest_awscompliance.privilege import (
+from pytest_awscompliance.analysis.iam import Decision
+from pytest_awscompliance.analysis.privilege import (
     describe_findings,
     full_admin,
     is_admin,
@@ -20,6 +19,7 @@ from pytest_awscompliance.privilege import (
     policy_escalations,
     principal_escalations,
 )
+from pytest_awscompliance.facts.iam import directory
 
 PRIVESC_REMEDIATION = ("Remove or scope the listed actions (name resources, add conditions), "
                        "or add a permissions boundary that denies them; see "

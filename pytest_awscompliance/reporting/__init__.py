@@ -4,5 +4,5 @@ the terminal summary and the ``--fail-on-severity`` exit-code policy.
 ``results`` (the ``ControlResult`` record, from report data only), ``summary`` (counts and
 terminal lines), ``gate`` (exit status), ``ocsf`` (findings JSON), ``html`` (pytest-html
 hooks), ``options`` and ``plugin`` (``ReportingPlugin``). Kept import-light:
-``pytest_awscompliance.options`` imports ``reporting.options``.
+``pytest_awscompliance.settings.options`` imports ``reporting.options``.
 """

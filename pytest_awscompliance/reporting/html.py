@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import pytest
 
+from pytest_awscompliance.model.severity import RANK
 from pytest_awscompliance.reporting import summary
 from pytest_awscompliance.reporting.results import (
     OUTCOMES,
@@ -27,7 +28,6 @@ from pytest_awscompliance.reporting.results import (
     properties_of,
     result_of,
 )
-from pytest_awscompliance.severity import RANK
 
 SORT_RANK = {level: 4 - rank for level, rank in RANK.items()}  # critical 0 ... info 4
 NO_RANK = 9

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance.collect.state import SCAN
 from pytest_awscompliance.reporting import gate, ocsf, summary
-from pytest_awscompliance.reporting.options import read_options
 from pytest_awscompliance.reporting.results import (
     ControlResult,
     is_control_report,
@@ -23,7 +23,7 @@ from pytest_awscompliance.reporting.results import (
     ordered,
     result_of,
 )
-from pytest_awscompliance.state import SCAN
+from pytest_awscompliance.settings.report_options import read_options
 
 PLUGIN_NAME = "awscompliance-reporting"
 HTML_PLUGIN_NAME = "awscompliance-reporting-html"

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_awscompliance.severity import LEVELS, RANK
+from pytest_awscompliance.model.severity import LEVELS, RANK
 
 OUTCOMES: tuple[str, ...] = ("passed", "failed", "error", "waived", "skipped")
 """Every outcome a control result can have, in report order."""

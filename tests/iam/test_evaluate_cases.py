@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from pytest_awscompliance.iam import (
+from pytest_awscompliance.analysis.iam import (
     Decision,
     PolicyError,
     allows,

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_awscompliance.iam import (
+from pytest_awscompliance.analysis.iam import (
     ActionSet,
     Decision,
     Policy,
