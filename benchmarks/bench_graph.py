@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_privesc import TEMPLATES
 
-from pytest_awscompliance.iam import parse_policy
-from pytest_awscompliance.iam.graph import EscalationGraph, Subject
+from pytest_awscompliance.analysis.iam import parse_policy
+from pytest_awscompliance.analysis.iam.graph import EscalationGraph, Subject
 
 ACCOUNT = "123456789012"
 SERVICES = ["lambda.amazonaws.com", "ec2.amazonaws.com", "glue.amazonaws.com",

@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pytest_awscompliance.iam import Decision, escalation_paths, parse_policy
+from pytest_awscompliance.analysis.iam import Decision, escalation_paths, parse_policy
 
 Doc = dict[str, Any]
 SERVICES = ["s3", "dynamodb", "sqs", "sns", "logs", "cloudwatch", "kms", "ec2", "lambda", "ecs"]

@@ -1,7 +1,7 @@
 """pytest-awscompliance: AWS security controls written as ordinary pytest tests."""
 
-from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.errors import AwsApiError, ReadOnlyViolation
+from pytest_awscompliance.engine.context import AwsContext
+from pytest_awscompliance.model.errors import AwsApiError, ReadOnlyViolation
 
 __version__ = "0.1.0"
 

@@ -9,21 +9,13 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import (
-    __version__,
-    markers,
-    options,
-    outcomes,
-    outputs,
-    parametrize,
-    prefetch,
-    redact,
-    snapshot,
-)
-from pytest_awscompliance.cache import ReadCache
-from pytest_awscompliance.clients import RequestCounter
-from pytest_awscompliance.errors import AwsApiError
-from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin fixtures
+from pytest_awscompliance import __version__
+from pytest_awscompliance.aws import redact
+from pytest_awscompliance.aws.clients import RequestCounter
+from pytest_awscompliance.aws.sessions import Credentials, assume_roles
+from pytest_awscompliance.aws.targets import Plan, select_shard
+from pytest_awscompliance.collect import outcomes, parametrize
+from pytest_awscompliance.collect.fixtures import (  # noqa: F401 - registered as plugin fixtures
     aws,
     aws_account,
     aws_settings,
@@ -39,7 +31,7 @@ from pytest_awscompliance.fixtures import (  # noqa: F401 - registered as plugin
     security_group,
     vpc,
 )
-from pytest_awscompliance.items import (
+from pytest_awscompliance.collect.items import (
     ControlTable,
     PropertyTable,
     describe_item,
@@ -47,10 +39,19 @@ from pytest_awscompliance.items import (
     mark_module,
     select_items,
 )
+from pytest_awscompliance.collect.state import (
+    SCAN,
+    ScanState,
+    ensure_plan,
+    runtime_or_none,
+    scan_of,
+)
+from pytest_awscompliance.engine import prefetch, snapshot
+from pytest_awscompliance.engine.cache import ReadCache
+from pytest_awscompliance.model import markers
+from pytest_awscompliance.model.errors import AwsApiError
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
-from pytest_awscompliance.sessions import Credentials, assume_roles
-from pytest_awscompliance.state import SCAN, ScanState, ensure_plan, runtime_or_none, scan_of
-from pytest_awscompliance.targets import Plan, select_shard
+from pytest_awscompliance.settings import options, outputs
 from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
 
 WORKER_KEY = "awscompliance"
@@ -217,7 +218,7 @@ class XdistHooks:
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
         if config.getoption("dist") != "load":
             return None  # the user chose a distribution mode: respect it
-        from pytest_awscompliance.scheduling import TargetScheduling
+        from pytest_awscompliance.collect.scheduling import TargetScheduling
 
         return TargetScheduling(config, log)
 

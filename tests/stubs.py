@@ -1,6 +1,6 @@
 """Answer, deny or stub single AWS operations of the clients a scan creates.
 
-Everything goes through ``pytest_awscompliance.clients.CLIENT_HOOKS``, patched with
+Everything goes through ``pytest_awscompliance.aws.clients.CLIENT_HOOKS``, patched with
 ``monkeypatch`` (the hook disappears after the test), so only the scan's clients are touched,
 never the unguarded seeding clients of ``MotoWorld``. ``answer`` and ``deny`` take the API
 operation name (``GetTrailStatus``, as in the plugin's error messages); every other call of
@@ -17,7 +17,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from pytest_awscompliance import clients, sessions
+from pytest_awscompliance.aws import clients, sessions
 
 Answer = Callable[[str, str, dict[str, Any]], Mapping[str, Any]]
 """``answer(account, region, params) -> parsed response``; ``params`` as given to boto3.

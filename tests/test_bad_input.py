@@ -24,7 +24,7 @@ from typing import Any
 import boto3
 import pytest
 
-from pytest_awscompliance import sessions, targets
+from pytest_awscompliance.aws import sessions, targets
 from tests.harness import AUDIT_ROLE, FAILING, PASSING, MotoWorld, control_file, scan
 from tests.stubs import on_base_sessions
 from tests.test_faults import answer_first, error_response

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from pytest_awscompliance.clients import ClientPool
-from pytest_awscompliance.options import Settings
-from pytest_awscompliance.sessions import AccountAccess
-from pytest_awscompliance.state import ScanState
-from pytest_awscompliance.targets import Plan
+from pytest_awscompliance.aws.clients import ClientPool
+from pytest_awscompliance.aws.sessions import AccountAccess
+from pytest_awscompliance.aws.targets import Plan
+from pytest_awscompliance.collect.state import ScanState
+from pytest_awscompliance.settings.options import Settings
 from tests.harness import AUDIT_ROLE, FAILING, PASSING, MotoWorld
 from tests.test_waivers_xdist import moto_server  # noqa: F401 - the fixture
 
@@ -69,7 +69,7 @@ def test_metadata(aws_account):
 
 RECORDER = '''
 import json
-from pytest_awscompliance import sessions
+from pytest_awscompliance.aws import sessions
 
 _assume = sessions.assume
 

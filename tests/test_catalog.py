@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pytest_awscompliance.catalog import bundled_controls, render_markdown
+from pytest_awscompliance.collect.catalog import bundled_controls, render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_IDS = (Path(__file__).parent / "data" / "catalog_ids.txt").read_text().split()
@@ -27,4 +27,4 @@ def test_docs_controls_md_is_generated_from_the_markers() -> None:
     actual = (ROOT / "docs" / "controls.md").read_text()
     assert actual == expected, (
         "docs/controls.md is out of date: run "
-        "`python -m pytest_awscompliance.catalog > docs/controls.md`")
+        "`python -m pytest_awscompliance.collect.catalog > docs/controls.md`")

@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import jobs
-from pytest_awscompliance.cache import ReadCache
-from pytest_awscompliance.credential_report import ROOT, fetch, parse
-from pytest_awscompliance.errors import AwsApiError
+from pytest_awscompliance.engine import jobs
+from pytest_awscompliance.engine.cache import ReadCache
+from pytest_awscompliance.facts.credential_report import ROOT, fetch, parse
 from pytest_awscompliance.facts.iam import (
     age_days,
     old_access_keys,
     recent_root_use,
     unused_credentials,
 )
+from pytest_awscompliance.model.errors import AwsApiError
 
 HEADER = (
     "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
@@ -98,7 +98,7 @@ def test_empty_and_garbage_dates() -> None:
 
 
 def test_fields_constant_matches_aws_header() -> None:
-    from pytest_awscompliance.credential_report import FIELDS
+    from pytest_awscompliance.facts.credential_report import FIELDS
 
     assert ",".join(FIELDS) == HEADER
 

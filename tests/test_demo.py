@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_awscompliance.catalog import bundled_controls
+from pytest_awscompliance.collect.catalog import bundled_controls
 
 PROPERTIES = ("control_id", "severity", "account", "region", "resource", "title", "frameworks",
               "remediation")

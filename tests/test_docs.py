@@ -18,7 +18,7 @@ def test_every_option_and_ini_is_documented(pytester: pytest.Pytester) -> None:
     docs = (ROOT / "docs" / "options.md").read_text()
     for option in sorted(options):
         assert f"`{option}" in docs, option
-    from pytest_awscompliance.options import TUNABLES
+    from pytest_awscompliance.settings.options import TUNABLES
 
     for tunable in TUNABLES:
         assert f"`{tunable.name}`" in docs, tunable.name

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.exposure import admin_exposures
+from pytest_awscompliance.analysis.exposure import admin_exposures
 
 
 def rule(protocol: str, low: int | None = None, high: int | None = None,

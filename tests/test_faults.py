@@ -32,10 +32,10 @@ from botocore.exceptions import (
 from botocore.retries import bucket, standard
 from moto.core.models import botocore_stubber
 
-from pytest_awscompliance import clients, sessions
-from pytest_awscompliance.clients import CLIENT_CONFIG, GLOBAL_SERVICES, ClientPool
-from pytest_awscompliance.errors import TargetError
-from pytest_awscompliance.sessions import AccountAccess
+from pytest_awscompliance.aws import clients, sessions
+from pytest_awscompliance.aws.clients import CLIENT_CONFIG, GLOBAL_SERVICES, ClientPool
+from pytest_awscompliance.aws.sessions import AccountAccess
+from pytest_awscompliance.model.errors import TargetError
 from tests.harness import (
     AUDIT_ROLE,
     CALLER,

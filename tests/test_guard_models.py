@@ -15,8 +15,8 @@ from typing import Any
 import botocore
 import botocore.session
 
-from pytest_awscompliance import readonly
-from pytest_awscompliance.models import service_model, shared_loader
+from pytest_awscompliance.aws import readonly
+from pytest_awscompliance.aws.models import service_model, shared_loader
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 WRITE_VERB = re.compile(r"^(?:Create|Put|Delete|Update|Modify|Start|Stop|Tag|Untag|Attach|"

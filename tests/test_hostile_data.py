@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from pytest_awscompliance.iam import escalation_paths, evaluate
+from pytest_awscompliance.analysis.iam import escalation_paths, evaluate
 from tests.harness import CONTROLS_DIR, fake_credentials
 from tests.test_bad_input import pytest_help
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import inflight
+from pytest_awscompliance.engine import inflight
 from tests.harness import MotoWorld
 from tests.stubs import add_hook
 

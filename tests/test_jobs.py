@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from pytest_awscompliance import jobs
-from pytest_awscompliance.errors import AwsApiError
+from pytest_awscompliance.engine import jobs
+from pytest_awscompliance.model.errors import AwsApiError
 
 
 def test_wait_for_polls_until_ready(monkeypatch: pytest.MonkeyPatch) -> None:

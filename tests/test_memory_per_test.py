@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.cache import ReadCache
-from pytest_awscompliance.clients import ClientPool
-from pytest_awscompliance.items import ITEM_INFO, PropertyTable
-from pytest_awscompliance.sessions import AccountAccess
+from pytest_awscompliance.aws.clients import ClientPool
+from pytest_awscompliance.aws.sessions import AccountAccess
+from pytest_awscompliance.collect.items import ITEM_INFO, PropertyTable
+from pytest_awscompliance.engine.cache import ReadCache
 from tests.harness import MotoWorld
 
 CONTROLS = """

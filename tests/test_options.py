@@ -86,7 +86,7 @@ def test_region(aws):
 
 
 def test_validate_names_where_a_value_came_from() -> None:
-    from pytest_awscompliance.options import Settings, validate
+    from pytest_awscompliance.settings.options import Settings, validate
 
     with pytest.raises(pytest.UsageError, match=r"^ini aws_accounts: 'abc' is not a 12-digit"):
         validate(Settings(accounts=("abc",), role_name="r"), {"accounts": "ini aws_accounts"})
@@ -100,7 +100,7 @@ def test_validate_names_where_a_value_came_from() -> None:
     ({"frameworks": (" ",)}, "--aws-framework: an empty framework name"),
 ])
 def test_ignored_or_empty_values_are_refused(settings: dict[str, object], message: str) -> None:
-    from pytest_awscompliance.options import TUNABLES, Settings, validate
+    from pytest_awscompliance.settings.options import TUNABLES, Settings, validate
 
     tunables = {t.name: t.default for t in TUNABLES}
     with pytest.raises(pytest.UsageError, match=message):
@@ -110,7 +110,7 @@ def test_ignored_or_empty_values_are_refused(settings: dict[str, object], messag
 
 
 def test_framework_problem_names_the_known_frameworks() -> None:
-    from pytest_awscompliance.options import framework_problem
+    from pytest_awscompliance.settings.options import framework_problem
 
     known = {"cis-aws-3.0", "aws-fsbp"}
     assert framework_problem(("CIS-AWS-3.0",), known) is None  # case-insensitive, as selection

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.org_layout import (
+from pytest_awscompliance.analysis.org_layout import (
     is_guardrail,
     is_prod,
     path_targets,

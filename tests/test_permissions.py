@@ -26,10 +26,10 @@ import botocore.session
 import pytest
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 
-from pytest_awscompliance import sessions, targets
-from pytest_awscompliance.errors import iam_action
-from pytest_awscompliance.options import Settings
-from pytest_awscompliance.readonly import is_read_only
+from pytest_awscompliance.aws import sessions, targets
+from pytest_awscompliance.aws.readonly import is_read_only
+from pytest_awscompliance.model.errors import iam_action
+from pytest_awscompliance.settings.options import Settings
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
 from tests.stubs import add_hook, on_base_sessions
 from tests.test_bad_input import pytest_help

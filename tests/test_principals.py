@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.errors import UnreadablePolicy
-from pytest_awscompliance.principals import build, referenced_aws_policies
-from pytest_awscompliance.privilege import (
+from pytest_awscompliance.analysis.principals import build, referenced_aws_policies
+from pytest_awscompliance.analysis.privilege import (
     admin_grants,
     describe_findings,
     describe_path,
@@ -18,6 +17,7 @@ from pytest_awscompliance.privilege import (
     policy_escalations,
     principal_escalations,
 )
+from pytest_awscompliance.model.errors import UnreadablePolicy
 
 ACCOUNT = "111111111111"
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"

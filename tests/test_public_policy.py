@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.iam.policy import PolicyError
-from pytest_awscompliance.public_policy import is_public, public_grants
+from pytest_awscompliance.analysis.iam.policy import PolicyError
+from pytest_awscompliance.analysis.public_policy import is_public, public_grants
 
 
 def doc(**statement: Any) -> str:

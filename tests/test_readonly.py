@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from botocore.model import ServiceModel
 
-from pytest_awscompliance import readonly
-from pytest_awscompliance.errors import ReadOnlyViolation
-from pytest_awscompliance.readonly import decision_for, is_read_only
-from pytest_awscompliance.redact import REDACTED
-from pytest_awscompliance.sessions import base_session
+from pytest_awscompliance.aws import readonly
+from pytest_awscompliance.aws.readonly import decision_for, is_read_only
+from pytest_awscompliance.aws.redact import REDACTED
+from pytest_awscompliance.aws.sessions import base_session
+from pytest_awscompliance.model.errors import ReadOnlyViolation
 from tests.harness import MotoWorld
 
 

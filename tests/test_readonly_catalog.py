@@ -20,14 +20,14 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-from pytest_awscompliance.readonly import is_read_only
+from pytest_awscompliance.aws.readonly import is_read_only
 
 REPO = Path(__file__).resolve().parents[1]
 
 RECORDER = """
 import json, sys
 import pytest
-from pytest_awscompliance import clients
+from pytest_awscompliance.aws import clients
 
 called, sent = set(), set()
 

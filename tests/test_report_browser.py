@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.severity import RANK
+from pytest_awscompliance.model.severity import RANK
 from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
 
 APT_LINE = "apt-get update && apt-get install -y chromium"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import outputs
+from pytest_awscompliance.settings import outputs
 from tests.test_bad_input import PYTHON_INTERNALS, snapshot_text
 
 BREAKING_CONTROL = """

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.iam import PolicyError
-from pytest_awscompliance.public_policy import PublicGrant
-from pytest_awscompliance.s3_policy import (
+from pytest_awscompliance.analysis.iam import PolicyError
+from pytest_awscompliance.analysis.public_policy import PublicGrant
+from pytest_awscompliance.analysis.s3_policy import (
     access_kinds,
     acl_access_kinds,
     denies_insecure_transport,

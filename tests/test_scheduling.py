@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytest_awscompliance.scheduling import choose_granularity, scope_of
+from pytest_awscompliance.collect.scheduling import choose_granularity, scope_of
 
 IDS = [f"c.py::test_{c}[{a}/{r}/x]" for c in "ab" for a in ("111111111111", "222222222222",
                                                            "333333333333", "444444444444")

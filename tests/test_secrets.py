@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
-from pytest_awscompliance import redact
+from pytest_awscompliance.aws import redact
 from tests.harness import AUDIT_ROLE, FAILING, PASSING, MotoWorld, control_file
 from tests.stubs import on_base_sessions
 from tests.test_bad_input import pytest_help

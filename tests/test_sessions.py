@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import sessions
-from pytest_awscompliance.sessions import AccountAccess, base_session
+from pytest_awscompliance.aws import sessions
+from pytest_awscompliance.aws.sessions import AccountAccess, base_session
 from tests.harness import CALLER, FAILING, PASSING, MotoWorld
 from tests.test_bad_input import _refuse_assume_role
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_awscompliance.sharding import in_shard, parse_shard, shard_of
+from pytest_awscompliance.settings.sharding import in_shard, parse_shard, shard_of
 from tests.test_bad_input import snapshot_text
 
 ACCOUNTS = [f"{n:012d}" for n in range(100000000000, 100000000000 + 60 * 7919, 7919)]

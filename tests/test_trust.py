@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.errors import UnreadablePolicy
-from pytest_awscompliance.trust import public_trust
+from pytest_awscompliance.analysis.trust import public_trust
+from pytest_awscompliance.model.errors import UnreadablePolicy
 
 GH = "token.actions.githubusercontent.com"
 OIDC = f"arn:aws:iam::111111111111:oidc-provider/{GH}"

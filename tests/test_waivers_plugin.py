@@ -12,7 +12,7 @@ from tests.harness import AUDIT_ROLE, FAILING, PASSING, MotoWorld
 
 CONTROLS = """
 import pytest
-from pytest_awscompliance.errors import AwsApiError
+from pytest_awscompliance.model.errors import AwsApiError
 
 @pytest.mark.severity("high")
 @pytest.mark.control("demo-mfa", title="MFA")

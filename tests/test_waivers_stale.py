@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from pytest_awscompliance.reporting.results import ControlResult
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.waivers.model import Waiver
 from pytest_awscompliance.waivers.stale import judge
 

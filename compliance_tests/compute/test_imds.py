@@ -4,7 +4,7 @@ import pytest
 
 from pytest_awscompliance.facts.autoscaling import launch_configurations_in_use
 from pytest_awscompliance.facts.ec2 import account_imds_defaults, launch_template_problems
-from pytest_awscompliance.resources import MetadataOptions
+from pytest_awscompliance.model.resources import MetadataOptions
 
 
 @pytest.mark.severity("high")

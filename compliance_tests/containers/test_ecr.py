@@ -4,6 +4,7 @@ from fnmatch import fnmatchcase
 
 import pytest
 
+from pytest_awscompliance.analysis.public_policy import public_grants
 from pytest_awscompliance.facts.ecr import (
     automatic_scan_rule,
     image_scan,
@@ -15,7 +16,6 @@ from pytest_awscompliance.facts.ecr import (
     scan_problem,
 )
 from pytest_awscompliance.facts.inspector2 import resource_scan_status
-from pytest_awscompliance.public_policy import public_grants
 
 IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
 

@@ -4,9 +4,8 @@ from fnmatch import fnmatchcase
 
 import pytest
 
-from pytest_awscompliance.facts.iam import directory, policy_entities
-from pytest_awscompliance.iam import service_wildcards
-from pytest_awscompliance.privilege import (
+from pytest_awscompliance.analysis.iam import service_wildcards
+from pytest_awscompliance.analysis.privilege import (
     admin_grants,
     describe_path,
     escalation_graph,
@@ -14,6 +13,7 @@ from pytest_awscompliance.privilege import (
     is_admin,
     parsed,
 )
+from pytest_awscompliance.facts.iam import directory, policy_entities
 
 
 def _principal(aws, kind, name):

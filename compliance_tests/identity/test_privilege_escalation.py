@@ -1,8 +1,8 @@
 """Privilege escalation (tip 2): policies and principals that can make themselves admin.
 
 Methods are the Rhino Security Labs / Pacu list plus Prowler's combinations
-(``pytest_awscompliance.iam.privesc_methods``). Per principal, the escalation graph
-(``pytest_awscompliance.iam.graph``) follows them across principals: the finding names the
+(``pytest_awscompliance.analysis.iam.privesc_methods``). Per principal, the escalation graph
+(``pytest_awscompliance.analysis.iam.graph``) follows them across principals: the finding names the
 whole path to an administrator hop by hop. A grant that holds only under a condition, on
 some resources, or next to a Deny that may apply is reported as *conditional* (it still
 fails: someone has to look at it). A policy the evaluator cannot read is an ERROR.
@@ -12,9 +12,8 @@ from fnmatch import fnmatchcase
 
 import pytest
 
-from pytest_awscompliance.facts.iam import directory
-from pytest_awscompliance.iam import Decision
-from pytest_awscompliance.privilege import (
+from pytest_awscompliance.analysis.iam import Decision
+from pytest_awscompliance.analysis.privilege import (
     describe_findings,
     describe_path,
     full_admin,
@@ -23,6 +22,7 @@ from pytest_awscompliance.privilege import (
     policy_escalations,
     principal_escalations,
 )
+from pytest_awscompliance.facts.iam import directory
 
 PRIVESC_REMEDIATION = ("Remove or scope the listed actions (name resources, add conditions), "
                        "or add a permissions boundary that denies them; see "

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pytest_awscompliance.trust import public_trust
+from pytest_awscompliance.analysis.trust import public_trust
 
 
 @pytest.mark.severity("critical")

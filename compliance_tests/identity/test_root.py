@@ -2,7 +2,7 @@
 
 import pytest
 
-from pytest_awscompliance.credential_report import ROOT
+from pytest_awscompliance.facts.credential_report import ROOT
 from pytest_awscompliance.facts.iam import (
     ROOT_ACCESS_FEATURES,
     account_summary,

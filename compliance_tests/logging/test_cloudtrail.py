@@ -14,7 +14,7 @@ from pytest_awscompliance.facts.cloudtrail import (
     trail_status,
 )
 from pytest_awscompliance.facts.s3 import public_exposure
-from pytest_awscompliance.resources import Bucket
+from pytest_awscompliance.model.resources import Bucket
 
 
 @pytest.mark.severity("high")

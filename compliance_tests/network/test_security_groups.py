@@ -2,7 +2,7 @@
 
 import pytest
 
-from pytest_awscompliance.exposure import admin_exposures
+from pytest_awscompliance.analysis.exposure import admin_exposures
 
 
 @pytest.mark.severity("high")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from pytest_awscompliance.analysis.org_layout import account_label, placement_problems
 from pytest_awscompliance.facts.organizations import (
     account_tags,
     cannot_see_organization,
@@ -13,7 +14,6 @@ from pytest_awscompliance.facts.organizations import (
     scp_enabled,
     workloads,
 )
-from pytest_awscompliance.org_layout import account_label, placement_problems
 
 
 @pytest.mark.severity("medium")

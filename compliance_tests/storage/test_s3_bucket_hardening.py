@@ -2,8 +2,8 @@
 
 import pytest
 
+from pytest_awscompliance.analysis.s3_policy import denies_insecure_transport
 from pytest_awscompliance.facts.s3 import OWNER_ENFORCED, bucket_policy, object_ownership
-from pytest_awscompliance.s3_policy import denies_insecure_transport
 
 
 @pytest.mark.severity("medium")

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_awscompliance.aws.sessions import AccountAccess
+from pytest_awscompliance.aws.targets import Plan, resolve
 from pytest_awscompliance.demo.world import (
     ACCOUNT_NAMES,
     ACCOUNTS,
@@ -16,10 +18,8 @@ from pytest_awscompliance.demo.world import (
     REGIONS,
     DemoWorld,
 )
-from pytest_awscompliance.errors import TargetError
-from pytest_awscompliance.options import Settings
-from pytest_awscompliance.sessions import AccountAccess
-from pytest_awscompliance.targets import Plan, resolve
+from pytest_awscompliance.model.errors import TargetError
+from pytest_awscompliance.settings.options import Settings
 
 
 @dataclass

@@ -46,7 +46,7 @@ class DemoWorld:
         client = self.session(account).client(service, region_name=region,
                                               endpoint_url=self.endpoint)
         if service == "s3control":
-            from pytest_awscompliance.clients import _loopback_host_shim
+            from pytest_awscompliance.aws.clients import _loopback_host_shim
 
             client.meta.events.register("before-send.s3-control", _loopback_host_shim)
         return client

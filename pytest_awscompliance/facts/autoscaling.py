@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.engine.context import AwsContext
 
 
 def launch_configurations_in_use(aws: AwsContext) -> list[dict[str, Any]]:

@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.errors import AwsApiError
+from pytest_awscompliance.engine.context import AwsContext
 from pytest_awscompliance.inventory.cloudtrail import all_trails
 from pytest_awscompliance.inventory.s3 import listed_bucket
-from pytest_awscompliance.resources import Bucket
+from pytest_awscompliance.model.errors import AwsApiError
+from pytest_awscompliance.model.resources import Bucket
 
 CLOUDWATCH_DELIVERY_MAX_AGE = timedelta(hours=24)
 """Prowler's threshold: CloudWatch Logs delivery older than this counts as broken."""

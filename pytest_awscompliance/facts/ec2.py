@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.resources import LaunchTemplate, MetadataOptions
+from pytest_awscompliance.engine.context import AwsContext
+from pytest_awscompliance.model.resources import LaunchTemplate, MetadataOptions
 
 IMDS_V2_ONLY_AMI = "v2.0"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.iam.matching import like_matches
-from pytest_awscompliance.resources import Repository
+from pytest_awscompliance.analysis.iam.matching import like_matches
+from pytest_awscompliance.engine.context import AwsContext
+from pytest_awscompliance.model.resources import Repository
 
 SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL")
 """Finding severities from least to most severe (UNDEFINED / UNTRIAGED are not ranked)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.engine.context import AwsContext
 
 CIS_TRAFFIC_TYPES = frozenset({"REJECT", "ALL"})
 """CIS 3.7 asks for at least rejected traffic."""

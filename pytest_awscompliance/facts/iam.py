@@ -7,12 +7,13 @@ import weakref
 from datetime import UTC, datetime
 from typing import Any
 
-from pytest_awscompliance import credential_report, principals
-from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.credential_report import CredentialRow
-from pytest_awscompliance.errors import AwsApiError
-from pytest_awscompliance.jobs import call, once, wait_for
-from pytest_awscompliance.principals import Directory
+from pytest_awscompliance.analysis import principals
+from pytest_awscompliance.analysis.principals import Directory
+from pytest_awscompliance.engine.context import AwsContext
+from pytest_awscompliance.engine.jobs import call, once, wait_for
+from pytest_awscompliance.facts import credential_report
+from pytest_awscompliance.facts.credential_report import CredentialRow
+from pytest_awscompliance.model.errors import AwsApiError
 
 AUTHORIZATION_FILTER = ("User", "Group", "Role", "LocalManagedPolicy")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.errors import AwsApiError
+from pytest_awscompliance.engine.context import AwsContext
+from pytest_awscompliance.model.errors import AwsApiError
 
 
 def resource_scan_status(aws: AwsContext, resource_type: str) -> str | None:

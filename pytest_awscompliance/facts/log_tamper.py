@@ -19,17 +19,7 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
-from pytest_awscompliance.context import GLOBAL, AwsContext
-from pytest_awscompliance.errors import AwsApiError
-from pytest_awscompliance.facts.cloudtrail import owned_buckets, trail_account, visible_trails
-from pytest_awscompliance.facts.iam import directory
-from pytest_awscompliance.facts.logs import alarms_on, log_group_of, metric_alarms, metric_filters
-from pytest_awscompliance.facts.organizations import (
-    attached_scps,
-    organization,
-    organization_accounts,
-)
-from pytest_awscompliance.iam import (
+from pytest_awscompliance.analysis.iam import (
     Decision,
     Policy,
     PolicyError,
@@ -38,8 +28,18 @@ from pytest_awscompliance.iam import (
     evaluate_conditions,
     normalize_context,
 )
-from pytest_awscompliance.org_layout import path_targets
-from pytest_awscompliance.principals import Directory, Principal
+from pytest_awscompliance.analysis.org_layout import path_targets
+from pytest_awscompliance.analysis.principals import Directory, Principal
+from pytest_awscompliance.engine.context import GLOBAL, AwsContext
+from pytest_awscompliance.facts.cloudtrail import owned_buckets, trail_account, visible_trails
+from pytest_awscompliance.facts.iam import directory
+from pytest_awscompliance.facts.logs import alarms_on, log_group_of, metric_alarms, metric_filters
+from pytest_awscompliance.facts.organizations import (
+    attached_scps,
+    organization,
+    organization_accounts,
+)
+from pytest_awscompliance.model.errors import AwsApiError
 
 ScpLevels = list[list[dict[str, Any]]]
 """SCP documents per level, from the root down to the account (see ``PolicySet``)."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.engine.context import AwsContext
 
 Clause = tuple[str, str, str]
 """``(selector, operator, value)``, e.g. ``("$.eventName", "=", "StopLogging")``."""

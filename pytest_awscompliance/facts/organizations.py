@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.errors import AwsApiError
+from pytest_awscompliance.analysis.org_layout import FULL_AWS_ACCESS, is_guardrail, path_targets
+from pytest_awscompliance.engine.context import AwsContext
 from pytest_awscompliance.inventory.ec2 import instances
-from pytest_awscompliance.org_layout import FULL_AWS_ACCESS, is_guardrail, path_targets
+from pytest_awscompliance.model.errors import AwsApiError
 
 NOT_IN_USE = "AWSOrganizationsNotInUseException"
 SCP = "SERVICE_CONTROL_POLICY"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_awscompliance.context import GLOBAL, AwsContext
-from pytest_awscompliance.public_policy import public_grants
-from pytest_awscompliance.resources import Bucket
-from pytest_awscompliance.s3_policy import (
+from pytest_awscompliance.analysis.public_policy import public_grants
+from pytest_awscompliance.analysis.s3_policy import (
     access_kinds,
     acl_access_kinds,
     public_acl_grants,
 )
+from pytest_awscompliance.engine.context import GLOBAL, AwsContext
+from pytest_awscompliance.model.resources import Bucket
 
 BLOCK_PUBLIC_ACCESS_FLAGS = (
     "BlockPublicAcls",

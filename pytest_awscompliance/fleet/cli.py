@@ -13,10 +13,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import NoReturn
 
-from pytest_awscompliance import outputs
 from pytest_awscompliance.fleet import diff, html, merge, records
+from pytest_awscompliance.model.severity import LEVELS, parse_level
 from pytest_awscompliance.reporting import ocsf
-from pytest_awscompliance.severity import LEVELS, parse_level
+from pytest_awscompliance.settings import outputs
 
 BAD_INPUT = 4
 

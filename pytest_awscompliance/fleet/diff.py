@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_awscompliance.fleet import records
-from pytest_awscompliance.severity import RANK
+from pytest_awscompliance.model.severity import RANK
 
 CATEGORIES = ("new_failures", "fixed", "gone", "still_failing", "new_errors", "newly_waived")
 TITLES = {"new_failures": "new failures", "fixed": "fixed", "gone": "gone",

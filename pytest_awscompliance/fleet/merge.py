@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from pytest_awscompliance.fleet import manifest, records
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting import ocsf
-from pytest_awscompliance.reporting.results import ControlResult
-from pytest_awscompliance.sharding import shard_of
+from pytest_awscompliance.settings.sharding import shard_of
 
 NOT_SCANNED = "not-scanned"
 

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance.collect.state import SCAN
 from pytest_awscompliance.fleet import baseline, manifest, records
-from pytest_awscompliance.fleet.options import FleetOptions, read_options
+from pytest_awscompliance.model.results import result_of
 from pytest_awscompliance.reporting import ocsf
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME
-from pytest_awscompliance.reporting.results import result_of
-from pytest_awscompliance.sharding import parse_shard
-from pytest_awscompliance.state import SCAN
+from pytest_awscompliance.settings.fleet_options import FleetOptions, read_options
+from pytest_awscompliance.settings.sharding import parse_shard
 
 
 @dataclass

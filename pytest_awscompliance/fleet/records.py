@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from pytest_awscompliance.fleet.manifest import FINDINGS
+from pytest_awscompliance.model.results import ControlResult, parse_frameworks
 from pytest_awscompliance.reporting.ocsf import SEVERITY_ID
-from pytest_awscompliance.reporting.results import ControlResult, parse_frameworks
 
 LEVEL_OF_ID = {v: k for k, v in SEVERITY_ID.items()}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pytest_awscompliance.context import AwsContext
+from pytest_awscompliance.engine.context import AwsContext
 from pytest_awscompliance.inventory import cloudtrail, ec2, ecr, iam, logs, s3
-from pytest_awscompliance.resources import Resource
+from pytest_awscompliance.model.resources import Resource
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pytest_awscompliance.context import AwsContext
-from pytest_awscompliance.resources import ManagedPolicy, Role, User
+from pytest_awscompliance.engine.context import AwsContext
+from pytest_awscompliance.model.resources import ManagedPolicy, Role, User
 
 
 def users(aws: AwsContext) -> list[User]:

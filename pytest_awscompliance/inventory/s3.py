@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_awscompliance.context import GLOBAL, AwsContext
-from pytest_awscompliance.resources import Bucket
+from pytest_awscompliance.engine.context import GLOBAL, AwsContext
+from pytest_awscompliance.model.resources import Bucket
 
 
 def bucket_region(aws: AwsContext, name: str, listed: str | None = None) -> str:

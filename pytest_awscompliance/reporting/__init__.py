@@ -5,5 +5,5 @@ policy.
 ``results`` (the ``ControlResult`` record, from report data only), ``summary`` (counts and
 terminal lines), ``gate`` (exit status), ``ocsf`` (findings JSON), ``asff`` (Security Hub
 batches), ``html`` (pytest-html hooks), ``options`` and ``plugin`` (``ReportingPlugin``).
-Kept import-light: ``pytest_awscompliance.options`` imports ``reporting.options``.
+Kept import-light: ``pytest_awscompliance.settings.options`` imports ``reporting.options``.
 """

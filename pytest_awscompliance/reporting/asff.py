@@ -35,8 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting import ocsf
-from pytest_awscompliance.reporting.results import ControlResult
 
 SCHEMA_VERSION = "2018-10-08"
 BATCH_SIZE = 100
@@ -64,7 +64,7 @@ FIELD_MAX = 2048
 def known_types() -> frozenset[str]:
     """The resource types Security Hub defines: its ``ResourceDetails`` members (botocore's
     service model), plus ``AwsAccount``, which has no details object."""
-    from pytest_awscompliance.sessions import shared_loader
+    from pytest_awscompliance.aws.sessions import shared_loader
 
     model = shared_loader().load_service_model("securityhub", "service-2")
     return frozenset(model["shapes"]["ResourceDetails"]["members"]) | {"AwsAccount"}

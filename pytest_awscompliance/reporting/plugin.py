@@ -14,18 +14,18 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import outputs
-from pytest_awscompliance.items import junit_classname
-from pytest_awscompliance.reporting import asff, gate, ocsf, summary
-from pytest_awscompliance.reporting.options import read_options
-from pytest_awscompliance.reporting.results import (
+from pytest_awscompliance.collect.items import junit_classname
+from pytest_awscompliance.collect.state import SCAN
+from pytest_awscompliance.model.results import (
     ControlResult,
     is_control_report,
     merge,
     ordered,
     result_of,
 )
-from pytest_awscompliance.state import SCAN
+from pytest_awscompliance.reporting import asff, gate, ocsf, summary
+from pytest_awscompliance.settings import outputs
+from pytest_awscompliance.settings.report_options import read_options
 
 PLUGIN_NAME = "awscompliance-reporting"
 HTML_PLUGIN_NAME = "awscompliance-reporting-html"

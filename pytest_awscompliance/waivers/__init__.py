@@ -2,6 +2,6 @@
 
 ``model`` (the ``Waiver`` record), ``load`` (YAML reading and validation, no pytest),
 ``match`` (glob matching against a result), ``options`` (command-line and ini options) and
-``plugin`` (the pytest hooks). Kept import-light: ``pytest_awscompliance.options`` imports
-``waivers.options`` while the plugin modules import ``pytest_awscompliance.options``.
+``plugin`` (the pytest hooks). Kept import-light: ``pytest_awscompliance.settings.options`` imports
+``waivers.options`` while the plugin modules import ``pytest_awscompliance.settings.options``.
 """

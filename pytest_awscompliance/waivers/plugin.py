@@ -32,15 +32,15 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.items import item_info
-from pytest_awscompliance.markers import MarkerError, read_control
-from pytest_awscompliance.parametrize import aws_fixtures_of
-from pytest_awscompliance.reporting.results import ControlResult, merge, result_of
-from pytest_awscompliance.state import SCAN
+from pytest_awscompliance.collect.items import item_info
+from pytest_awscompliance.collect.parametrize import aws_fixtures_of
+from pytest_awscompliance.collect.state import SCAN
+from pytest_awscompliance.model.markers import MarkerError, read_control
+from pytest_awscompliance.model.results import ControlResult, merge, result_of
+from pytest_awscompliance.settings.waiver_options import WaiverOptions, read_options
 from pytest_awscompliance.waivers.load import WaiverFileError, load_waivers, unknown_controls
 from pytest_awscompliance.waivers.match import find, in_scope
 from pytest_awscompliance.waivers.model import Waiver
-from pytest_awscompliance.waivers.options import WaiverOptions, read_options
 from pytest_awscompliance.waivers.stale import Stale, judge
 
 WORKER_KEY = "awscompliance_waivers"
@@ -160,7 +160,7 @@ def _control_ids(items: Iterable[pytest.Item]) -> set[str]:
 
 def _bundled_ids() -> set[str]:
     try:
-        from pytest_awscompliance.catalog import bundled_controls
+        from pytest_awscompliance.collect.catalog import bundled_controls
 
         return {entry.meta.id for entry in bundled_controls()}
     except Exception:  # a broken bundled package must not hide the user's own problem

@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from pytest_awscompliance.reporting.results import ControlResult
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.waivers.match import covers, in_scope, is_glob
 from pytest_awscompliance.waivers.model import Waiver
 

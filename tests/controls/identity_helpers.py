@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from moto.iam.models import AWSManagedPolicy, iam_backends
 
-from pytest_awscompliance import jobs
-from pytest_awscompliance.credential_report import FIELDS as REPORT_FIELDS
+from pytest_awscompliance.engine import jobs
+from pytest_awscompliance.facts.credential_report import FIELDS as REPORT_FIELDS
 
 
 def days_ago(days: float) -> datetime:

@@ -8,9 +8,9 @@ from unittest import mock
 
 import pytest
 
+from pytest_awscompliance.analysis.iam import PolicyError
+from pytest_awscompliance.analysis.principals import build
 from pytest_awscompliance.facts.log_tamper import Probe, describe, grants, tamperers
-from pytest_awscompliance.iam import PolicyError
-from pytest_awscompliance.principals import build
 from tests.harness import CALLER, FAILING, PASSING, REGION, MotoWorld, control_file, scan
 from tests.stubs import deny
 

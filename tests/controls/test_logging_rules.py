@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pytest_awscompliance.analysis.s3_policy import public_acl_grants
 from pytest_awscompliance.facts.cloudtrail import (
     cloudwatch_delivery_gap,
     management_events_gap,
@@ -26,7 +27,6 @@ from pytest_awscompliance.facts.logs import (
     recommended_filter,
     retention_gap,
 )
-from pytest_awscompliance.s3_policy import public_acl_grants
 
 MANAGEMENT = {"Field": "eventCategory", "Equals": ["Management"]}
 

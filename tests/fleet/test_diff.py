@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.fleet import diff
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting.ocsf import to_finding
-from pytest_awscompliance.reporting.results import ControlResult
 
 
 def record(name: str, outcome: str, severity: str = "high", message: str = "") -> dict[str, Any]:

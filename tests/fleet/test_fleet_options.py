@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pytest_awscompliance.fleet import cli, manifest
-from pytest_awscompliance.fleet.options import shard_from_env
+from pytest_awscompliance.settings.fleet_options import shard_from_env
 
 
 @pytest.mark.parametrize(("value", "count", "shard"), [("0", "8", (1, 8)), ("7", "8", (8, 8)),

@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from pytest_awscompliance.fleet import diff, merge, records
-from pytest_awscompliance.sharding import shard_of
+from pytest_awscompliance.settings.sharding import shard_of
 
 ACCOUNTS = [str(300000000001 + i) for i in range(12)]
 ROLE = "audit"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.errors import AwsApiError, denied_by_scp
+from pytest_awscompliance.model.errors import AwsApiError, denied_by_scp
 from tests.harness import PASSING, scan
 from tests.stubs import Refused, answer
 

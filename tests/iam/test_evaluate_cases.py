@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from pytest_awscompliance.iam import (
+from pytest_awscompliance.analysis.iam import (
     Decision,
     PolicyError,
     allows,
@@ -1497,7 +1497,7 @@ def test_every_documented_operator_and_qualifier_parses() -> None:
     """Every base operator, with and without ``ForAllValues:``/``ForAnyValue:`` and
     ``...IfExists`` (``Null`` takes the qualifiers but not ``IfExists``), parses and
     evaluates with and without a context."""
-    from pytest_awscompliance.iam.policy import _BASE_OPERATORS
+    from pytest_awscompliance.analysis.iam.policy import _BASE_OPERATORS
 
     for base in _BASE_OPERATORS:
         for qualifier in ("", "ForAllValues:", "ForAnyValue:"):

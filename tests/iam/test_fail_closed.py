@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance.analysis.iam import PolicyError
+from pytest_awscompliance.analysis.principals import GrantedPolicy, Principal
 from pytest_awscompliance.facts.log_tamper import Probe, grants
-from pytest_awscompliance.iam import PolicyError
-from pytest_awscompliance.principals import GrantedPolicy, Principal
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
 
 ADMIN_WITH_NULL_DENY = {

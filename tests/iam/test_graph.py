@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.iam import parse_policy
-from pytest_awscompliance.iam.graph import ADMIN, EscalationGraph, Launcher, Subject
+from pytest_awscompliance.analysis.iam import parse_policy
+from pytest_awscompliance.analysis.iam.graph import ADMIN, EscalationGraph, Launcher, Subject
 
 A = "111111111111"
 B = "222222222222"

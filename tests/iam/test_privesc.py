@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.iam import (
+from pytest_awscompliance.analysis.iam import (
     FAMILIES,
     METHODS,
     Decision,

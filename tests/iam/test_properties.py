@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_awscompliance.iam import (
+from pytest_awscompliance.analysis.iam import (
     ActionSet,
     Decision,
     Policy,
@@ -19,9 +19,9 @@ from pytest_awscompliance.iam import (
     evaluate,
     parse_policy,
 )
-from pytest_awscompliance.iam.conditions import evaluate_condition
-from pytest_awscompliance.iam.matching import normalize_context
-from pytest_awscompliance.iam.policy import _BASE_OPERATORS
+from pytest_awscompliance.analysis.iam.conditions import evaluate_condition
+from pytest_awscompliance.analysis.iam.matching import normalize_context
+from pytest_awscompliance.analysis.iam.policy import _BASE_OPERATORS
 
 SETTINGS = settings(
     max_examples=50,

@@ -41,7 +41,7 @@ def pytest_runtest_makereport(item, call):
 
 HEADER = '''
 import pytest
-from pytest_awscompliance.errors import AwsApiError
+from pytest_awscompliance.model.errors import AwsApiError
 
 
 def control(control_id, severity, *, resource="arn:aws:s3:::bucket-a",

@@ -13,8 +13,8 @@ import pytest
 from botocore.exceptions import ParamValidationError
 from botocore.validate import validate_parameters
 
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting import asff, ocsf
-from pytest_awscompliance.reporting.results import ControlResult
 from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
 from tests.reporting.fakes import write_controls
 

@@ -14,8 +14,8 @@ import pytest
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 from pydantic import ValidationError
 
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting import ocsf
-from pytest_awscompliance.reporting.results import ControlResult
 from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
 
 SCHEMA = Path(__file__).parent.parent / "data" / "ocsf-detection-finding.schema.json"

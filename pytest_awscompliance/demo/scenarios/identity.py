@@ -18,9 +18,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pytest_awscompliance.credential_report import FIELDS as REPORT_FIELDS
 from pytest_awscompliance.demo.gaps import DemoGapError
 from pytest_awscompliance.demo.world import DEV, MANAGEMENT, PROD, DemoWorld
+from pytest_awscompliance.facts.credential_report import FIELDS as REPORT_FIELDS
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 CLOUDSHELL = "arn:aws:iam::aws:policy/AWSCloudShellFullAccess"

@@ -1,0 +1,1 @@
+"""Reaching AWS: targets, guarded sessions, clients, the read-only guard, log redaction."""

@@ -1,0 +1,1 @@
+"""pytest collection: parametrization, fixtures, items, outcomes, scheduling, run state."""

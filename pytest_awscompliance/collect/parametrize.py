@@ -1,0 +1,64 @@
+"""Collection: one test per target or per resource, with stable readable ids.
+
+Values are plain ``account/region[/name]`` strings, sorted, so every xdist worker
+collects the same items in the same order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_awscompliance.engine.runtime import NO_RESOURCES, Runtime
+from pytest_awscompliance.inventory import RESOURCE_TYPES
+from pytest_awscompliance.model.markers import MarkerError, read_control
+
+TARGET_FIXTURES = ("aws", "aws_account")
+NO_RESOURCES_MARK = "aws_no_resources"
+
+
+def aws_fixtures_of(fixturenames: list[str]) -> list[str]:
+    """The AWS fixtures a test asks for, in a fixed order."""
+    return [n for n in (*RESOURCE_TYPES, *TARGET_FIXTURES) if n in fixturenames]
+
+
+def check_markers(definition: Any) -> None:
+    """Make a bad marker a collection error that names the test and the fix."""
+    try:
+        read_control(definition)
+    except MarkerError as exc:
+        raise pytest.Collector.CollectError(f"{definition.nodeid}: {exc}") from None
+
+
+def parametrize(metafunc: pytest.Metafunc, runtime: Runtime | None) -> None:
+    """Parametrize one control over its targets or resources."""
+    wanted = aws_fixtures_of(metafunc.fixturenames)
+    resources = [n for n in wanted if n in RESOURCE_TYPES]
+    if len(resources) > 1:
+        raise pytest.Collector.CollectError(
+            f"{metafunc.definition.nodeid}: a control judges one kind of resource, but it asks "
+            f"for {', '.join(resources)}"
+        )
+    if "aws" in wanted and "aws_account" in wanted:
+        raise pytest.Collector.CollectError(
+            f"{metafunc.definition.nodeid}: ask for 'aws' (per region) or 'aws_account' "
+            "(per account), not both"
+        )
+    if runtime is None:  # targets failed to resolve; the plugin reports why after collection
+        metafunc.parametrize(wanted[0], [], indirect=True)
+        return
+    if resources:
+        name = resources[0]
+        found, failed = runtime.discover(name)
+        keys = sorted([*found, *failed])
+        params = [pytest.param(key, id=key) for key in keys]
+    else:
+        name = "aws_account" if "aws_account" in wanted else "aws"
+        targets = runtime.account_targets() if name == "aws_account" \
+            else runtime.regional_targets()
+        params = [pytest.param(t.id, id=t.id) for t in targets]
+    if not params:
+        params = [pytest.param(NO_RESOURCES, id=NO_RESOURCES,
+                               marks=getattr(pytest.mark, NO_RESOURCES_MARK))]
+    metafunc.parametrize(name, params, indirect=True)

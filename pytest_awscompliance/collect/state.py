@@ -1,0 +1,77 @@
+"""Run-wide state kept in ``config.stash``: settings, the resolved plan and the runtime."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_awscompliance.aws.sessions import Credentials
+from pytest_awscompliance.aws.targets import Plan, resolve
+from pytest_awscompliance.engine.cache import ReadCache
+from pytest_awscompliance.engine.runtime import Runtime
+from pytest_awscompliance.model.errors import TargetError
+from pytest_awscompliance.settings.options import Settings
+
+
+@dataclass
+class ScanState:
+    """What this process knows about the scan."""
+
+    settings: Settings
+    plan: Plan | None = None
+    error: str | None = None
+    runtime: Runtime | None = None
+    cache_dir: Path | None = None
+    offline_entries: dict[str, Any] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+    credentials: dict[str, Credentials] = field(default_factory=dict, repr=False)
+    """Assumed-role credentials by account: on the xdist controller, those it assumed for
+    its workers; on a worker, those it was handed (never written to disk or a report)."""
+    requests: Counter[str] = field(default_factory=Counter)
+    """AWS requests sent, by ``service:Operation``: this process's, plus every worker's."""
+
+
+SCAN = pytest.StashKey[ScanState]()
+
+
+def scan_of(config: pytest.Config) -> ScanState:
+    return config.stash[SCAN]
+
+
+def settings_of(config: pytest.Config) -> Settings:
+    return config.stash[SCAN].settings
+
+
+def ensure_plan(state: ScanState) -> Plan | None:
+    """Resolve targets once; remember the error instead of raising it twice."""
+    if state.plan is None and state.error is None:
+        try:
+            state.plan = resolve(state.settings)
+        except TargetError as exc:
+            state.error = str(exc)
+    return state.plan
+
+
+def runtime_or_none(config: pytest.Config) -> Runtime | None:
+    """The runtime, or ``None`` when targets could not be resolved (error kept)."""
+    state = scan_of(config)
+    if state.runtime is None:
+        plan = ensure_plan(state)
+        if plan is None:
+            return None
+        cache = ReadCache(state.cache_dir, offline=state.offline_entries is not None)
+        if state.offline_entries is not None:
+            cache.preload(state.offline_entries)
+        state.runtime = Runtime(state.settings, plan, cache, state.credentials)
+    return state.runtime
+
+
+def runtime_of(config: pytest.Config) -> Runtime:
+    runtime = runtime_or_none(config)
+    if runtime is None:
+        raise pytest.UsageError(scan_of(config).error or "AWS targets could not be resolved")
+    return runtime

@@ -1,0 +1,1 @@
+"""What a control may read (``AwsContext``), memoized, bounded, prefetched and recorded."""

@@ -1,0 +1,1 @@
+"""Plain data every layer shares: errors, severity levels, resources, control metadata."""
