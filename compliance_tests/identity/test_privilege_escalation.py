@@ -1,9 +1,9 @@
 """Privilege escalation (tip 2): policies and principals that can make themselves admin.
 
 Methods are the Rhino Security Labs / Pacu list plus Prowler's combinations
-(``pytest_awscompliance.analysis.iam.privesc_methods``). A grant that holds only under a condition, on
-some resources, or next to a Deny that may apply is reported as *conditional* (it still
-fails: someone has to look at it).
+(``pytest_awscompliance.analysis.iam.privesc_methods``). A grant that holds only under a
+condition, on some resources, or next to a Deny that may apply is reported as *conditional*
+(it still fails: someone has to look at it).
 """
 
 from fnmatch import fnmatchcase

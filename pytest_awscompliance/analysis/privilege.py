@@ -1,8 +1,8 @@
 """What a policy or a principal can do: full admin, open role assumption, escalation paths.
 
 Pure functions over ``principals.Directory`` and policy documents, built on the evaluator
-in ``pytest_awscompliance.analysis.iam``. A policy document AWS would reject (``PolicyError``) grants
-nothing here; controls report it separately where it matters.
+in ``pytest_awscompliance.analysis.iam``. A policy document AWS would reject
+(``PolicyError``) grants nothing here; controls report it separately where it matters.
 """
 
 from __future__ import annotations
