@@ -42,7 +42,7 @@ from pytest_awscompliance.collect.state import (
     SCAN,
     ScanState,
     ensure_plan,
-    runtime_or_none,
+    inventory_or_none,
     scan_of,
 )
 from pytest_awscompliance.engine import prefetch, snapshot
@@ -235,7 +235,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if not parametrize.aws_fixtures_of(metafunc.fixturenames):
         return
     parametrize.check_markers(metafunc.definition)
-    parametrize.parametrize(metafunc, runtime_or_none(metafunc.config))
+    parametrize.parametrize(metafunc, inventory_or_none(metafunc.config))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -252,7 +252,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     controls = ControlTable()
     for item in aws_items:
-        describe_item(item, state.runtime, controls)
+        describe_item(item, state.inventory, controls)
     keep, drop = select_items(items, state.settings)
     if drop:
         config.hook.pytest_deselected(items=drop)
@@ -302,7 +302,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Any:
     """While a per-resource control runs, the prefetcher knows which resource it judges."""
-    running = prefetch.running(item)
+    inventory = scan_of(item.config).inventory
+    running = inventory.running(item) if inventory is not None else None
     token = prefetch.CURRENT.set(running) if running else None
     try:
         return (yield)

@@ -1,4 +1,4 @@
-"""Run-wide state kept in ``config.stash``: settings, the resolved plan and the runtime."""
+"""Run-wide state kept in ``config.stash``: settings, the resolved plan, runtime and inventory."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pytest_awscompliance.aws.sessions import Credentials
 from pytest_awscompliance.aws.targets import Plan, resolve
 from pytest_awscompliance.engine.cache import ReadCache
 from pytest_awscompliance.engine.runtime import Runtime
+from pytest_awscompliance.inventory.discovery import Inventory
 from pytest_awscompliance.model.errors import TargetError
 from pytest_awscompliance.settings.options import Settings
 
@@ -25,6 +26,7 @@ class ScanState:
     plan: Plan | None = None
     error: str | None = None
     runtime: Runtime | None = None
+    inventory: Inventory | None = None
     cache_dir: Path | None = None
     offline_entries: dict[str, Any] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
@@ -67,7 +69,14 @@ def runtime_or_none(config: pytest.Config) -> Runtime | None:
         if state.offline_entries is not None:
             cache.preload(state.offline_entries)
         state.runtime = Runtime(state.settings, plan, cache, state.credentials)
+        state.inventory = Inventory(state.runtime)
     return state.runtime
+
+
+def inventory_or_none(config: pytest.Config) -> Inventory | None:
+    """The run's discovered resources, or ``None`` when targets could not be resolved."""
+    runtime_or_none(config)
+    return scan_of(config).inventory
 
 
 def runtime_of(config: pytest.Config) -> Runtime:
@@ -75,3 +84,10 @@ def runtime_of(config: pytest.Config) -> Runtime:
     if runtime is None:
         raise pytest.UsageError(scan_of(config).error or "AWS targets could not be resolved")
     return runtime
+
+
+def inventory_of(config: pytest.Config) -> Inventory:
+    runtime_of(config)
+    inventory = scan_of(config).inventory
+    assert inventory is not None  # built with the runtime
+    return inventory
