@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import __version__
+from pytest_awscompliance import __version__, hooks
 from pytest_awscompliance.aws import redact
 from pytest_awscompliance.aws.clients import RequestCounter
 from pytest_awscompliance.aws.sessions import Credentials, assume_roles
@@ -56,6 +56,10 @@ from pytest_awscompliance.waivers.plugin import WaiverPlugin
 WORKER_KEY = "awscompliance"
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hooks)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     options.add_options(parser)
 
@@ -78,6 +82,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SCAN] = state
     config.pluginmanager.register(WaiverPlugin(), WaiverPlugin.name)
     config.pluginmanager.register(ReportingPlugin(config), PLUGIN_NAME)
+    if state.settings.demo:
+        from pytest_awscompliance.demo.plugin import DemoPlugin  # the only core line naming it
+
+        config.pluginmanager.register(DemoPlugin(), DemoPlugin.name)
     if state.settings.snapshot:
         load_snapshot(state)
     terminal = config.pluginmanager.getplugin("terminalreporter")
@@ -95,14 +103,11 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     if _uses_xdist(config):
         state.cache_dir = Path(tempfile.mkdtemp(prefix="awscompliance-"))
-    if state.settings.demo:
-        from pytest_awscompliance.demo import start_demo
-
-        demo = start_demo()
-        state.extras["demo"] = demo
-        state.plan = demo.plan(state.settings)
-    elif state.settings.snapshot:
+    if state.settings.snapshot:
         pass  # the plan came from the snapshot
+    elif (given := config.hook.pytest_awscompliance_plan(config=config,
+                                                         settings=state.settings)):
+        state.plan = given
     elif state.settings.explicit_target or state.settings.regions or state.settings.snapshot_save:
         ensure_plan(state)
         if state.error:
@@ -160,9 +165,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         state.runtime.close()
     if state is None or _is_worker(config):
         return
-    demo = state.extras.pop("demo", None)
-    if demo is not None:
-        demo.stop()
     if state.cache_dir is not None:
         shutil.rmtree(state.cache_dir, ignore_errors=True)
 
@@ -337,8 +339,7 @@ def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
 
 def target_lines(plan: Plan) -> list[str]:
     """The targets, for the report header: accounts, how they are reached, regions."""
-    lines = [f"aws targets: {len(plan.accounts)} account(s), partition {plan.partition}"
-             + (" (embedded demo organization, moto)" if plan.demo_endpoint else "")]
+    lines = [f"aws targets: {len(plan.accounts)} account(s), partition {plan.partition}"]
     for access in plan.accounts:
         regions = ", ".join(plan.regions[access.account_id])
         lines.append(f"  {access.account_id} via {access.label}: {regions}")

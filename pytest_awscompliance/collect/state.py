@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance.aws.clients import ClientHook
 from pytest_awscompliance.aws.sessions import Credentials
 from pytest_awscompliance.aws.targets import Plan, resolve
 from pytest_awscompliance.engine.cache import ReadCache
@@ -68,9 +69,20 @@ def runtime_or_none(config: pytest.Config) -> Runtime | None:
         cache = ReadCache(state.cache_dir, offline=state.offline_entries is not None)
         if state.offline_entries is not None:
             cache.preload(state.offline_entries)
-        state.runtime = Runtime(state.settings, plan, cache, state.credentials)
+        state.runtime = Runtime(state.settings, plan, cache, state.credentials,
+                                on_client=client_hook(config))
         state.inventory = Inventory(state.runtime)
     return state.runtime
+
+
+def client_hook(config: pytest.Config) -> ClientHook:
+    """``pytest_awscompliance_client_created`` (hooks.py), as the client pools call it."""
+    hook = config.hook.pytest_awscompliance_client_created
+
+    def created(client: Any, account_id: str, service: str, region: str) -> None:
+        hook(client=client, account_id=account_id, service=service, region=region)
+
+    return created
 
 
 def inventory_or_none(config: pytest.Config) -> Inventory | None:

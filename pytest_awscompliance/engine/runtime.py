@@ -6,7 +6,7 @@ import gc
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from pytest_awscompliance.aws.clients import ClientPool
+from pytest_awscompliance.aws.clients import ClientHook, ClientPool
 from pytest_awscompliance.aws.sessions import Credentials
 from pytest_awscompliance.aws.targets import Plan, Target
 from pytest_awscompliance.engine.cache import ReadCache
@@ -30,37 +30,24 @@ class Runtime:
     """Everything a control needs that outlives one test, built once per process."""
 
     def __init__(self, settings: Settings, plan: Plan, cache: ReadCache,
-                 credentials: dict[str, Credentials] | None = None):
+                 credentials: dict[str, Credentials] | None = None,
+                 on_client: ClientHook | None = None):
         self.settings = settings
         self.plan = plan
         self.cache = cache
         self.clients: ClientPool = (OfflineClients() if cache.offline
-                                    else ClientPool(credentials, settings.retry_mode))
+                                    else ClientPool(credentials, settings.retry_mode, on_client))
         for access in plan.accounts:
             self.clients.add(access)
         self._homes = {a.account_id: a.home_region for a in plan.accounts}
-        self._hooks: list[Any] = []
-        if plan.demo_endpoint:
-            from pytest_awscompliance.aws import clients
-            from pytest_awscompliance.demo.gaps import install
-
-            self._hooks.append(install(plan.demo_endpoint))
-            clients.CLIENT_HOOKS.extend(self._hooks)
-            self._homes = {a.account_id: plan.regions[a.account_id][0] for a in plan.accounts}
         self.in_flight = InFlight()
         self.pool = ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT,
                                        thread_name_prefix="awscompliance")
         self.prefetcher = Prefetcher(self.context, self.pool)
 
     def close(self) -> None:
-        """Stop the prefetch pool and forget the client hooks this runtime installed."""
-        from pytest_awscompliance.aws import clients
-
+        """Stop the prefetch pool."""
         self.pool.shutdown(wait=False, cancel_futures=True)
-        for hook in self._hooks:
-            if hook in clients.CLIENT_HOOKS:
-                clients.CLIENT_HOOKS.remove(hook)
-        self._hooks.clear()
 
     def after_collection(self) -> None:
         """On an xdist worker: collection discovered every account's resources, but the
