@@ -24,6 +24,7 @@ class DemoPlugin:
     def __init__(self) -> None:
         self.server: DemoServer | None = None
         self._gaps: Any = None
+        self._header_shown = False
 
     def _serve(self, endpoint: str | None) -> None:
         self._gaps = install(endpoint, gap_answers()) if endpoint else None
@@ -48,6 +49,14 @@ class DemoPlugin:
         node.workerinput[WORKER_KEY] = self.server.endpoint if self.server else None
 
     def pytest_report_header(self) -> list[str]:
+        self._header_shown = True
+        return self._header()
+
+    def pytest_report_collectionfinish(self) -> list[str]:
+        """Under ``-q`` there is no header: the line comes after collection, as the targets."""
+        return [] if self._header_shown else self._header()
+
+    def _header(self) -> list[str]:
         return ["aws demo: embedded demo organization, moto"] if self.server else []
 
     @pytest.hookimpl(trylast=True)
