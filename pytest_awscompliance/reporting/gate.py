@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.model.severity import RANK
-from pytest_awscompliance.reporting.results import ControlResult
 
 OK = 0
 TESTS_FAILED = 1

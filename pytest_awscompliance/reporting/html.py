@@ -19,15 +19,15 @@ from typing import Any, Protocol
 
 import pytest
 
-from pytest_awscompliance.model.severity import RANK
-from pytest_awscompliance.reporting import summary
-from pytest_awscompliance.reporting.results import (
+from pytest_awscompliance.model.results import (
     OUTCOMES,
     ControlResult,
     is_waived,
     properties_of,
     result_of,
 )
+from pytest_awscompliance.model.severity import RANK
+from pytest_awscompliance.reporting import summary
 
 SORT_RANK = {level: 4 - rank for level, rank in RANK.items()}  # critical 0 ... info 4
 NO_RANK = 9

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_awscompliance.reporting.results import ControlResult
+from pytest_awscompliance.model.results import ControlResult
 
 OCSF_VERSION = "1.1.0"
 PRODUCT = "pytest-awscompliance"

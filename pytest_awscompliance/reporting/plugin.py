@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.collect.state import SCAN
-from pytest_awscompliance.reporting import gate, ocsf, summary
-from pytest_awscompliance.reporting.results import (
+from pytest_awscompliance.model.results import (
     ControlResult,
     is_control_report,
     merge,
     ordered,
     result_of,
 )
+from pytest_awscompliance.reporting import gate, ocsf, summary
 from pytest_awscompliance.settings.report_options import read_options
 
 PLUGIN_NAME = "awscompliance-reporting"

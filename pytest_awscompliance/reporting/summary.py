@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_awscompliance.model.results import OUTCOMES, ControlResult
 from pytest_awscompliance.model.severity import LEVELS, RANK
-from pytest_awscompliance.reporting.results import OUTCOMES, ControlResult
 
 WIDTH = 100
 SEVERITIES_DESC: tuple[str, ...] = tuple(reversed(LEVELS))

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import xmlschema
 
-from pytest_awscompliance.reporting.results import PROPERTY_NAMES
+from pytest_awscompliance.model.results import PROPERTY_NAMES
 from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
 
 DATA = Path(__file__).parent.parent / "data"

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting.gate import blocking, exit_status
-from pytest_awscompliance.reporting.results import ControlResult
 
 BASE = ControlResult(control_id="c", severity="low", account="1", region="r", resource="x",
                      title="t", frameworks=(), remediation="", outcome="failed", message="m")

@@ -6,8 +6,8 @@ import dataclasses
 import re
 from datetime import UTC, datetime
 
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting import html
-from pytest_awscompliance.reporting.results import ControlResult
 
 BASE = ControlResult(control_id="c<1>", severity="high", account="111111111111",
                      region="us-east-1", resource="<script>x</script>", title="T & t",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting import ocsf
-from pytest_awscompliance.reporting.results import ControlResult
 
 BASE = ControlResult(control_id="ec2-imdsv2", severity="high", account="111111111111",
                      region="us-east-1",

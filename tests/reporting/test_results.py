@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from _pytest.reports import TestReport
 
-from pytest_awscompliance.reporting.results import (
+from pytest_awscompliance.model.results import (
     ControlResult,
     merge,
     ordered,

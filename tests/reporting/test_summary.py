@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting import summary
-from pytest_awscompliance.reporting.results import ControlResult
 
 BASE = ControlResult(control_id="c", severity="low", account="111111111111", region="us-east-1",
                      resource="x", title="A title", frameworks=(), remediation="",
