@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance import __version__
+from pytest_awscompliance import __version__, hooks
 from pytest_awscompliance.aws import redact
 from pytest_awscompliance.aws.clients import RequestCounter
 from pytest_awscompliance.aws.sessions import Credentials, assume_roles
@@ -43,7 +43,7 @@ from pytest_awscompliance.collect.state import (
     SCAN,
     ScanState,
     ensure_plan,
-    runtime_or_none,
+    inventory_or_none,
     scan_of,
 )
 from pytest_awscompliance.engine import prefetch, snapshot
@@ -56,6 +56,10 @@ from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
 
 WORKER_KEY = "awscompliance"
 pytest_plugins = ["pytest_awscompliance.fleet.plugin"]  # shard output dirs (fleet/plugin.py)
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hooks)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -90,6 +94,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SCAN] = state
     config.pluginmanager.register(WaiverPlugin(), WaiverPlugin.name)
     config.pluginmanager.register(ReportingPlugin(config), PLUGIN_NAME)
+    if state.settings.demo:
+        from pytest_awscompliance.demo.plugin import DemoPlugin  # the only core line naming it
+
+        config.pluginmanager.register(DemoPlugin(), DemoPlugin.name)
     if state.settings.snapshot:
         load_snapshot(state)
     terminal = config.pluginmanager.getplugin("terminalreporter")
@@ -108,14 +116,11 @@ def pytest_configure(config: pytest.Config) -> None:
     outputs.guard_report_writers(config)
     if _uses_xdist(config):
         state.cache_dir = Path(tempfile.mkdtemp(prefix="awscompliance-"))
-    if state.settings.demo:
-        from pytest_awscompliance.demo import start_demo
-
-        demo = start_demo()
-        state.extras["demo"] = demo
-        state.plan = demo.plan(state.settings)
-    elif state.settings.snapshot:
+    if state.settings.snapshot:
         pass  # the plan came from the snapshot
+    elif (given := config.hook.pytest_awscompliance_plan(config=config,
+                                                         settings=state.settings)):
+        state.plan = given
     elif state.settings.explicit_target or state.settings.regions or state.settings.snapshot_save:
         ensure_plan(state)
         if state.error:
@@ -178,9 +183,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if state is None or _is_worker(config):
         return
     outputs.finish(config)
-    demo = state.extras.pop("demo", None)
-    if demo is not None:
-        demo.stop()
     if state.cache_dir is not None:
         shutil.rmtree(state.cache_dir, ignore_errors=True)
 
@@ -262,7 +264,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if not parametrize.aws_fixtures_of(metafunc.fixturenames):
         return
     parametrize.check_markers(metafunc.definition)
-    parametrize.parametrize(metafunc, runtime_or_none(metafunc.config))
+    parametrize.parametrize(metafunc, inventory_or_none(metafunc.config))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -279,7 +281,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     controls = ControlTable()
     for item in aws_items:
-        describe_item(item, state.runtime, controls)
+        describe_item(item, state.inventory, controls)
     if state.settings.frameworks and aws_items:
         # every collected control counts, also those with no resource in this scan
         known = {name for item in aws_items for name in markers.read_control(item).frameworks}
@@ -341,7 +343,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Any:
     """While a per-resource control runs, the prefetcher knows which resource it judges."""
-    running = prefetch.running(item)
+    inventory = scan_of(item.config).inventory
+    running = inventory.running(item) if inventory is not None else None
     token = prefetch.CURRENT.set(running) if running else None
     try:
         return (yield)
@@ -376,8 +379,7 @@ def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
 
 def target_lines(plan: Plan) -> list[str]:
     """The targets, for the report header: accounts, how they are reached, regions."""
-    lines = [f"aws targets: {len(plan.accounts)} account(s), partition {plan.partition}"
-             + (" (embedded demo organization, moto)" if plan.demo_endpoint else "")]
+    lines = [f"aws targets: {len(plan.accounts)} account(s), partition {plan.partition}"]
     for access in plan.accounts:
         regions = ", ".join(plan.regions[access.account_id])
         lines.append(f"  {access.account_id} via {access.label}: {regions}")

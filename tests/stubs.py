@@ -1,8 +1,10 @@
 """Answer, deny or stub single AWS operations of the clients a scan creates.
 
-Everything goes through ``pytest_awscompliance.aws.clients.CLIENT_HOOKS``, patched with
-``monkeypatch`` (the hook disappears after the test), so only the scan's clients are touched,
-never the unguarded seeding clients of ``MotoWorld``. ``answer`` and ``deny`` take the API
+Everything goes through the plugin's public ``pytest_awscompliance_client_created`` hook: this
+module is itself the pytest plugin that implements it, loaded into the test's inline and
+subprocess runs through ``PYTEST_PLUGINS``, and calls the hooks added with ``monkeypatch`` (they
+disappear after the test). So only the scan's clients are touched, never the unguarded seeding
+clients of ``MotoWorld``. ``answer`` and ``deny`` take the API
 operation name (``GetTrailStatus``, as in the plugin's error messages); every other call of
 the client still goes to moto. ``stub_client`` hands the whole client to a botocore
 ``Stubber``.
@@ -10,7 +12,10 @@ the client still goes to moto. ``stub_client`` hands the whole client to a botoc
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -45,9 +50,27 @@ class _Http:
         self.content = b""
 
 
+HOOKS: list[clients.ClientHook] = []
+"""The hooks of the running test (only ever replaced through ``monkeypatch``)."""
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_awscompliance_client_created(client: Any, account_id: str, service: str,
+                                        region: str) -> None:
+    for hook in HOOKS:
+        hook(client, account_id, service, region)
+
+
 def add_hook(monkeypatch: pytest.MonkeyPatch, hook: clients.ClientHook) -> None:
     """Call ``hook(client, account, service, region)`` on every client the scan creates."""
-    monkeypatch.setattr(clients, "CLIENT_HOOKS", [*clients.CLIENT_HOOKS, hook])
+    monkeypatch.setattr(sys.modules[__name__], "HOOKS", [*HOOKS, hook])
+    plugins = os.environ.get("PYTEST_PLUGINS", "")
+    if __name__ not in plugins.split(","):
+        monkeypatch.setenv("PYTEST_PLUGINS", ",".join(filter(None, [plugins, __name__])))
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+            filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
 
 
 def on_base_sessions(monkeypatch: pytest.MonkeyPatch,
@@ -55,7 +78,7 @@ def on_base_sessions(monkeypatch: pytest.MonkeyPatch,
     """Call ``register(session)`` on every base session the plugin builds (profile, chain).
 
     The ``sts`` client that assumes the audit roles is made from these sessions, not through
-    ``CLIENT_HOOKS``, so this is where a test reaches ``sts:AssumeRole``.
+    the client hook, so this is where a test reaches ``sts:AssumeRole``.
     """
     original = sessions.base_session
 

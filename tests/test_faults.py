@@ -1,10 +1,11 @@
 """Faults: throttling, 5xx, connection resets and read timeouts, injected with a fixed seed.
 
-A botocore ``before-send`` hook (through ``clients.CLIENT_HOOKS``) answers a random share of
-the requests a scan sends with a synthetic failure. With the plugin's retries (adaptive mode,
-8 attempts) a faulty scan ends exactly like a clean one; where the retries run out, the
-controls that needed the failing read are ERROR naming the operation and the error, the others
-are unaffected, and nothing passes that did not pass in the clean run.
+A botocore ``before-send`` hook (through the ``pytest_awscompliance_client_created`` hook)
+answers a random share of the requests a scan sends with a synthetic failure. With the
+plugin's retries (adaptive mode, 8 attempts) a faulty scan ends exactly like a clean one;
+where the retries run out, the controls that needed the failing read are ERROR naming the
+operation and the error, the others are unaffected, and nothing passes that did not pass in
+the clean run.
 
 Test-only speed-up (``fast_retries``): botocore's exponential backoff waits 0 s and the
 adaptive mode's token bucket never blocks. Which errors are retried, how often, and the retry
@@ -32,7 +33,7 @@ from botocore.exceptions import (
 from botocore.retries import bucket, standard
 from moto.core.models import botocore_stubber
 
-from pytest_awscompliance.aws import clients, sessions
+from pytest_awscompliance.aws import sessions
 from pytest_awscompliance.aws.clients import CLIENT_CONFIG, GLOBAL_SERVICES, ClientPool
 from pytest_awscompliance.aws.sessions import AccountAccess
 from pytest_awscompliance.model.errors import TargetError
@@ -159,7 +160,7 @@ FAULTS: dict[str, Fault] = {
 
 
 class FaultInjector:
-    """A ``CLIENT_HOOKS`` hook failing a share of the requests the scan sends.
+    """A client hook failing a share of the requests the scan sends.
 
     ``rate`` is the chance a request is answered with a fault (drawn from ``random.Random
     (seed)``, so a run is reproducible); the faults take turns through ``kinds``;
@@ -306,11 +307,11 @@ def test_retried_faults_change_nothing_in_the_whole_catalog(
     clean = scan(pytester, str(CONTROLS_DIR))
     assert {"passed", "failed"} <= set(clean.outcomes.values()), clean.outcomes
     injected: dict[str, FaultInjector] = {}
-    hooks = list(clients.CLIENT_HOOKS)
     for rate, seed, label in RUNS:
         injector = FaultInjector(rate, seed)
-        monkeypatch.setattr(clients, "CLIENT_HOOKS", [*hooks, injector])
-        faulty = scan(pytester, str(CONTROLS_DIR))
+        with monkeypatch.context() as patch:
+            add_hook(patch, injector)
+            faulty = scan(pytester, str(CONTROLS_DIR))
         injected[label] = injector
         assert faulty.outcomes == clean.outcomes, label
         assert faulty.messages == clean.messages, label
@@ -335,12 +336,12 @@ def test_exhausted_retries_are_errors_naming_the_operation(
     clean = fault_scan(pytester, files=FAULT_CONTROLS[:2])
     affected = {k for k in clean.outcomes if k.startswith("test_password_policy")}
     assert affected
-    hooks = list(clients.CLIENT_HOOKS)
     for kind, shown in EXHAUSTED.items():
         injector = FaultInjector(1.0, kinds=(kind,), where=lambda s, o, r: (s, o) == (
             "iam", "GetAccountPasswordPolicy"))
-        monkeypatch.setattr(clients, "CLIENT_HOOKS", [*hooks, injector])
-        faulty = fault_scan(pytester, files=FAULT_CONTROLS[:2])
+        with monkeypatch.context() as patch:
+            add_hook(patch, injector)
+            faulty = fault_scan(pytester, files=FAULT_CONTROLS[:2])
         # Every attempt is answered with the fault until botocore gives up, in both accounts.
         assert injector.injected["iam", "GetAccountPasswordPolicy"] == 2 * total_attempts()
         for test, outcome in faulty.outcomes.items():

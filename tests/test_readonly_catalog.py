@@ -1,10 +1,10 @@
 """Read-only, proved: the whole bundled catalog against the demo organization sends no write.
 
-The demo scan runs in a child process with a recorder in ``clients.CLIENT_HOOKS``: on every
-client the scan creates it records each operation called (``before-call``, which includes the
-few the demo answers itself) and each request actually sent (``before-send``). The record is
-made once per test run and shared, through a file lock, with ``tests/test_permissions.py``
-(and with every xdist worker).
+The demo scan runs in a child process with a recorder plugin implementing the
+``pytest_awscompliance_client_created`` hook: on every client the scan creates it records
+each operation called (``before-call``, which includes the few the demo answers itself) and
+each request actually sent (``before-send``). The record is made once per test run and
+shared, through a file lock, with ``tests/test_permissions.py`` (and with every xdist worker).
 """
 
 from __future__ import annotations
@@ -27,22 +27,21 @@ REPO = Path(__file__).resolve().parents[1]
 RECORDER = """
 import json, sys
 import pytest
-from pytest_awscompliance.aws import clients
 
 called, sent = set(), set()
 
-def record(client, account, service, region):
-    def on_call(model, **_):
-        called.add((service, model.name))
+class Recorder:
+    def pytest_awscompliance_client_created(self, client, service):
+        def on_call(model, **_):
+            called.add((service, model.name))
 
-    def on_send(request, event_name, **_):
-        sent.add((service, event_name.rsplit(".", 1)[-1]))
+        def on_send(request, event_name, **_):
+            sent.add((service, event_name.rsplit(".", 1)[-1]))
 
-    client.meta.events.register_first("before-call", on_call)
-    client.meta.events.register_first("before-send", on_send)
+        client.meta.events.register_first("before-call", on_call)
+        client.meta.events.register_first("before-send", on_send)
 
-clients.CLIENT_HOOKS.append(record)
-code = pytest.main(sys.argv[2:])
+code = pytest.main(sys.argv[2:], plugins=[Recorder()])
 with open(sys.argv[1], "w") as out:
     json.dump({"exit": int(code), "called": sorted(called), "sent": sorted(sent)}, out)
 """

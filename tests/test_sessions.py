@@ -13,7 +13,7 @@ from tests.test_bad_input import _refuse_assume_role
 
 
 def test_sessions_share_service_models(moto_env: None) -> None:
-    first, second = base_session(None), base_session(None, demo=True)
+    first, second = base_session(None), base_session(None, placeholder_keys=True)
     loader = first._session.get_component("data_loader")
     assert loader is second._session.get_component("data_loader")
     first.client("s3", region_name="us-east-1")

@@ -40,11 +40,8 @@ def client_config(retry_mode: str = "standard") -> Config:
 
 
 ClientHook = Callable[[Any, str, str, str], None]
-CLIENT_HOOKS: list[ClientHook] = []
-"""Called as ``hook(client, account_id, service, region)`` for every client the scan creates.
-
-The demo uses it to answer the few APIs moto lacks; tests use it to attach a botocore
-``Stubber`` to one client."""
+"""Called as ``hook(client, account_id, service, region)`` for every client a pool creates
+(the runtime passes the ``pytest_awscompliance_client_created`` hook of hooks.py)."""
 
 
 def _loopback_host_shim(request: Any, **_: Any) -> None:
@@ -60,8 +57,9 @@ class AccountClients:
 
     def __init__(self, access: AccountAccess, session: boto3.Session | None = None,
                  counter: RequestCounter | None = None, initial: Credentials | None = None,
-                 config: Config = CLIENT_CONFIG):
+                 config: Config = CLIENT_CONFIG, on_client: ClientHook | None = None):
         self.access = access
+        self._on_client = on_client
         self._config = config
         self._counter = counter
         self._initial = initial
@@ -94,8 +92,8 @@ class AccountClients:
                     client.meta.events.register("before-send.s3-control", _loopback_host_shim)
                 if self._counter is not None:
                     client.meta.events.register("before-send", self._counter)
-                for hook in CLIENT_HOOKS:
-                    hook(client, self.access.account_id, service, region)
+                if self._on_client is not None:
+                    self._on_client(client, self.access.account_id, service, region)
                 self._clients[key] = client
             return client
 
@@ -122,8 +120,9 @@ class ClientPool:
     """All accounts' clients for this process."""
 
     def __init__(self, credentials: dict[str, Credentials] | None = None,
-                 retry_mode: str = "standard") -> None:
+                 retry_mode: str = "standard", on_client: ClientHook | None = None) -> None:
         self._accounts: dict[str, AccountClients] = {}
+        self._on_client = on_client
         self._config = client_config(retry_mode)
         self._lock = threading.Lock()
         self.requests = RequestCounter()
@@ -134,7 +133,7 @@ class ClientPool:
         with self._lock:
             self._accounts.setdefault(access.account_id, AccountClients(
                 access, session, self.requests, self._credentials.get(access.account_id),
-                self._config))
+                self._config, self._on_client))
 
     def account(self, account_id: str) -> AccountClients:
         return self._accounts[account_id]

@@ -22,7 +22,9 @@ from pytest_awscompliance.aws.models import shared_loader
 from pytest_awscompliance.model.errors import TargetError
 
 SESSION_NAME = "pytest-awscompliance"
-DEMO_CREDENTIALS = {"aws_access_key_id": "demo", "aws_secret_access_key": "demo"}
+ENDPOINT_KEYS = {"aws_access_key_id": "placeholder", "aws_secret_access_key": "placeholder"}
+"""The keys of an account reached at its own endpoint (an emulator) without a profile: the
+machine's credential chain is never sent to an endpoint that is not AWS."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,13 @@ def core_session() -> botocore.session.Session:
     return core
 
 
-def base_session(profile: str | None = None, *, demo: bool = False,
+def base_session(profile: str | None = None, *, placeholder_keys: bool = False,
                  region: str | None = None) -> boto3.Session:
-    """A guarded session from a profile, the default credential chain, or demo keys."""
+    """A guarded session from a profile, the default credential chain, or placeholder keys."""
     try:
-        if demo:
+        if placeholder_keys:
             session = boto3.Session(botocore_session=core_session(),
-                                    region_name=region or "us-east-1", **DEMO_CREDENTIALS)
+                                    region_name=region or "us-east-1", **ENDPOINT_KEYS)
         else:
             core = core_session()
             if profile is not None and profile not in core.available_profiles:
@@ -134,8 +136,8 @@ def assumed_session(base: boto3.Session, role_arn: str, *, external_id: str | No
 
 
 def _base_for(access: AccountAccess) -> boto3.Session:
-    demo = access.endpoint_url is not None and access.profile is None
-    return base_session(access.profile, demo=demo, region=access.home_region)
+    own_endpoint = access.endpoint_url is not None and access.profile is None
+    return base_session(access.profile, placeholder_keys=own_endpoint, region=access.home_region)
 
 
 def session_for(access: AccountAccess, initial: Credentials | None = None,

@@ -7,6 +7,7 @@ workers receive instead of resolving again.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import dataclass, field
@@ -48,7 +49,6 @@ class Plan:
     accounts: list[AccountAccess]
     regions: dict[str, list[str]]
     partition: str = "aws"
-    demo_endpoint: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
     all_accounts: list[str] = field(default_factory=list)  # before --aws-shard (manifest)
 
@@ -63,7 +63,6 @@ class Plan:
             "accounts": [a.to_dict() for a in self.accounts],
             "regions": self.regions,
             "partition": self.partition,
-            "demo_endpoint": self.demo_endpoint,
         }
 
     @classmethod
@@ -72,15 +71,26 @@ class Plan:
             accounts=[AccountAccess.from_dict(a) for a in data["accounts"]],
             regions={k: list(v) for k, v in data["regions"].items()},
             partition=data["partition"],
-            demo_endpoint=data.get("demo_endpoint"),
         )
 
 
-def resolve(settings: Settings, *, demo_endpoint: str | None = None,
-            demo_accounts: list[AccountAccess] | None = None,
-            demo_regions: list[str] | None = None) -> Plan:
+def resolve(settings: Settings) -> Plan:
     """Resolve the settings into a plan; raise ``TargetError`` with one readable line."""
-    plan = _resolve(settings, demo_endpoint, demo_accounts, demo_regions)
+    plan = _resolve(settings)
+    return select_shard(plan, settings.shard) if settings.shard else plan
+
+
+def resolve_given(settings: Settings, accounts: list[AccountAccess],
+                  available_regions: list[str]) -> Plan:
+    """The plan for accounts a plugin hands over (``pytest_awscompliance_plan``): the
+    requested regions (all ``available_regions`` if none or ``all``), each account's home
+    region the first of them, as for resolved accounts; then the shard."""
+    regions = list(settings.regions) if settings.regions else list(available_regions)
+    if regions == ["all"]:
+        regions = list(available_regions)
+    _check_region_names(regions)
+    accounts = [dataclasses.replace(a, home_region=regions[0]) for a in accounts]
+    plan = Plan(accounts=accounts, regions={a.account_id: regions for a in accounts})
     return select_shard(plan, settings.shard) if settings.shard else plan
 
 
@@ -90,22 +100,12 @@ def select_shard(plan: Plan, shard: tuple[int, int]) -> Plan:
     accounts = [a for a in plan.accounts if in_shard(a.account_id, index, count)]
     return Plan(accounts=accounts, regions={a.account_id: plan.regions[a.account_id]
                                             for a in accounts},
-                partition=plan.partition, demo_endpoint=plan.demo_endpoint,
+                partition=plan.partition,
                 all_accounts=[a.account_id for a in plan.accounts])
 
 
-def _resolve(settings: Settings, demo_endpoint: str | None,
-             demo_accounts: list[AccountAccess] | None, demo_regions: list[str] | None) -> Plan:
+def _resolve(settings: Settings) -> Plan:
     try:
-        if settings.demo:
-            assert demo_endpoint and demo_accounts and demo_regions
-            regions = list(settings.regions) if settings.regions else demo_regions
-            if regions == ["all"]:
-                regions = demo_regions
-            _check_region_names(regions)
-            return Plan(accounts=demo_accounts,
-                        regions={a.account_id: regions for a in demo_accounts},
-                        demo_endpoint=demo_endpoint)
         _check_region_names([r for r in settings.regions if r != "all"])
         accounts, partition = _resolve_accounts(settings)
         regions = {a.account_id: _regions_for(a, settings.regions) for a in accounts}

@@ -1,6 +1,7 @@
 """The bundled control catalog, read from the markers, and its Markdown rendering.
 
-``python -m pytest_awscompliance.collect.catalog`` prints docs/controls.md; a test keeps the two equal.
+``python -m pytest_awscompliance.collect.catalog`` prints docs/controls.md; a test keeps the
+two equal.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.collect.state import runtime_of, settings_of
+from pytest_awscompliance.collect.state import inventory_of, runtime_of, settings_of
 from pytest_awscompliance.engine.context import GLOBAL, AwsContext
 from pytest_awscompliance.engine.runtime import Runtime, split_target
 from pytest_awscompliance.inventory import RESOURCE_TYPES
@@ -68,7 +68,7 @@ def aws_settings(request: pytest.FixtureRequest) -> Settings:
 
 
 def _resource(request: pytest.FixtureRequest, fixture: str) -> Any:
-    return _runtime(request).resource(fixture, request.param)
+    return inventory_of(request.config).resource(fixture, request.param)
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.collect.parametrize import NO_RESOURCES_MARK, aws_fixtures_of
-from pytest_awscompliance.engine.runtime import DISCOVERY_FAILED, Runtime, split_target
+from pytest_awscompliance.engine.runtime import split_target
 from pytest_awscompliance.inventory import RESOURCE_TYPES
+from pytest_awscompliance.inventory.discovery import DISCOVERY_FAILED, Inventory
 from pytest_awscompliance.model.markers import ControlMeta, read_control
 from pytest_awscompliance.model.severity import at_least
 from pytest_awscompliance.settings.options import Settings
@@ -84,10 +85,11 @@ def _param_key(item: pytest.Item) -> tuple[str | None, str | None]:
     return None, None
 
 
-def resource_label(fixture: str | None, key: str, runtime: Runtime | None) -> str:
+def resource_label(fixture: str | None, key: str, inventory: Inventory | None) -> str:
     """The ARN of a resource test, or ``account/region`` for a setting."""
-    if fixture in RESOURCE_TYPES and runtime is not None and not key.endswith(DISCOVERY_FAILED):
-        found, _ = runtime.discover(fixture)
+    if (fixture in RESOURCE_TYPES and inventory is not None
+            and not key.endswith(DISCOVERY_FAILED)):
+        found, _ = inventory.discover(fixture)
         if key in found:
             return found[key].arn
     if fixture in RESOURCE_TYPES:
@@ -107,7 +109,7 @@ class ControlTable:
         return self._known.setdefault(key, control)
 
 
-def describe_item(item: pytest.Item, runtime: Runtime | None,
+def describe_item(item: pytest.Item, inventory: Inventory | None,
                   controls: ControlTable) -> ItemInfo | None:
     """Attach ``ItemInfo``, make the control id a keyword (``-k ec2-instance-imdsv2-required``)
     and, when ``-m`` is used, add a keyword ``severity(level=...)`` marker (so that
@@ -118,7 +120,7 @@ def describe_item(item: pytest.Item, runtime: Runtime | None,
     control = controls.shared(read_control(item))
     account, region = split_target(key)
     info = ItemInfo(control, sys.intern(account), sys.intern(region),
-                    sys.intern(resource_label(fixture, key, runtime)))
+                    sys.intern(resource_label(fixture, key, inventory)))
     item.stash[ITEM_INFO] = info
     item.extra_keyword_matches.add(control.id)
     if item.config.getoption("markexpr", ""):

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.engine.runtime import NO_RESOURCES, Runtime
 from pytest_awscompliance.inventory import RESOURCE_TYPES
+from pytest_awscompliance.inventory.discovery import NO_RESOURCES, Inventory
 from pytest_awscompliance.model.markers import MarkerError, read_control
 
 TARGET_FIXTURES = ("aws", "aws_account")
@@ -31,7 +31,7 @@ def check_markers(definition: Any) -> None:
         raise pytest.Collector.CollectError(f"{definition.nodeid}: {exc}") from None
 
 
-def parametrize(metafunc: pytest.Metafunc, runtime: Runtime | None) -> None:
+def parametrize(metafunc: pytest.Metafunc, inventory: Inventory | None) -> None:
     """Parametrize one control over its targets or resources."""
     wanted = aws_fixtures_of(metafunc.fixturenames)
     resources = [n for n in wanted if n in RESOURCE_TYPES]
@@ -45,16 +45,17 @@ def parametrize(metafunc: pytest.Metafunc, runtime: Runtime | None) -> None:
             f"{metafunc.definition.nodeid}: ask for 'aws' (per region) or 'aws_account' "
             "(per account), not both"
         )
-    if runtime is None:  # targets failed to resolve; the plugin reports why after collection
+    if inventory is None:  # targets failed to resolve; the plugin reports why after collection
         metafunc.parametrize(wanted[0], [], indirect=True)
         return
     if resources:
         name = resources[0]
-        found, failed = runtime.discover(name)
+        found, failed = inventory.discover(name)
         keys = sorted([*found, *failed])
         params = [pytest.param(key, id=key) for key in keys]
     else:
         name = "aws_account" if "aws_account" in wanted else "aws"
+        runtime = inventory.runtime
         targets = runtime.account_targets() if name == "aws_account" \
             else runtime.regional_targets()
         params = [pytest.param(t.id, id=t.id) for t in targets]

@@ -1,4 +1,4 @@
-"""Run-wide state kept in ``config.stash``: settings, the resolved plan and the runtime."""
+"""Run-wide state kept in ``config.stash``: settings, the resolved plan, runtime and inventory."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance.aws.clients import ClientHook
 from pytest_awscompliance.aws.sessions import Credentials
 from pytest_awscompliance.aws.targets import Plan, resolve
 from pytest_awscompliance.engine.cache import ReadCache
 from pytest_awscompliance.engine.runtime import Runtime
+from pytest_awscompliance.inventory.discovery import Inventory
 from pytest_awscompliance.model.errors import TargetError
 from pytest_awscompliance.settings.options import Settings
 
@@ -25,6 +27,7 @@ class ScanState:
     plan: Plan | None = None
     error: str | None = None
     runtime: Runtime | None = None
+    inventory: Inventory | None = None
     cache_dir: Path | None = None
     offline_entries: dict[str, Any] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
@@ -66,8 +69,26 @@ def runtime_or_none(config: pytest.Config) -> Runtime | None:
         cache = ReadCache(state.cache_dir, offline=state.offline_entries is not None)
         if state.offline_entries is not None:
             cache.preload(state.offline_entries)
-        state.runtime = Runtime(state.settings, plan, cache, state.credentials)
+        state.runtime = Runtime(state.settings, plan, cache, state.credentials,
+                                on_client=client_hook(config))
+        state.inventory = Inventory(state.runtime)
     return state.runtime
+
+
+def client_hook(config: pytest.Config) -> ClientHook:
+    """``pytest_awscompliance_client_created`` (hooks.py), as the client pools call it."""
+    hook = config.hook.pytest_awscompliance_client_created
+
+    def created(client: Any, account_id: str, service: str, region: str) -> None:
+        hook(client=client, account_id=account_id, service=service, region=region)
+
+    return created
+
+
+def inventory_or_none(config: pytest.Config) -> Inventory | None:
+    """The run's discovered resources, or ``None`` when targets could not be resolved."""
+    runtime_or_none(config)
+    return scan_of(config).inventory
 
 
 def runtime_of(config: pytest.Config) -> Runtime:
@@ -75,3 +96,10 @@ def runtime_of(config: pytest.Config) -> Runtime:
     if runtime is None:
         raise pytest.UsageError(scan_of(config).error or "AWS targets could not be resolved")
     return runtime
+
+
+def inventory_of(config: pytest.Config) -> Inventory:
+    runtime_of(config)
+    inventory = scan_of(config).inventory
+    assert inventory is not None  # built with the runtime
+    return inventory

@@ -24,19 +24,10 @@ class DemoGapError(Exception):
         self.status = status
 
 
-def registry() -> dict[tuple[str, str], Answer]:
-    """Every scenario's gap answers, merged."""
-    from pytest_awscompliance.demo.scenarios import SCENARIOS
-
-    merged: dict[tuple[str, str], Answer] = {}
-    for scenario in SCENARIOS:
-        merged.update(getattr(scenario, "GAPS", {}))
-    return merged
-
-
-def install(endpoint: str) -> Callable[[Any, str, str, str], None]:
-    """A client hook that answers moto's gaps on clients pointed at ``endpoint``."""
-    answers = registry()
+def install(endpoint: str, answers: dict[tuple[str, str], Answer]
+            ) -> Callable[[Any, str, str, str], None]:
+    """A client hook that answers moto's gaps on clients pointed at ``endpoint``
+    (``answers``: every scenario's, ``scenarios.gap_answers()``)."""
 
     def hook(client: Any, account: str, service: str, region: str) -> None:
         if client.meta.endpoint_url.rstrip("/") != endpoint.rstrip("/"):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_awscompliance.aws.sessions import AccountAccess
-from pytest_awscompliance.aws.targets import Plan, resolve
+from pytest_awscompliance.aws.targets import Plan, resolve_given
 from pytest_awscompliance.demo.world import (
     ACCOUNT_NAMES,
     ACCOUNTS,
@@ -41,8 +41,7 @@ class DemoServer:
 
     def plan(self, settings: Settings) -> Plan:
         try:
-            return resolve(settings, demo_endpoint=self.endpoint,
-                           demo_accounts=self.accounts(), demo_regions=list(REGIONS))
+            return resolve_given(settings, self.accounts(), list(REGIONS))
         except TargetError as exc:
             import pytest
 

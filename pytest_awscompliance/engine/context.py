@@ -4,20 +4,38 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
-from pytest_awscompliance.aws.clients import GLOBAL_SERVICES
-from pytest_awscompliance.engine.cache import read_key
+from pytest_awscompliance.aws.clients import GLOBAL_SERVICES, ClientPool
+from pytest_awscompliance.engine.cache import ReadCache, read_key
+from pytest_awscompliance.engine.inflight import InFlight
 from pytest_awscompliance.model.errors import AwsApiError, TargetError
 
-if TYPE_CHECKING:
-    from pytest_awscompliance.engine.runtime import Runtime
-
 GLOBAL = "global"
+
+
+class ReadObserver(Protocol):
+    """Told of every memoized read a context makes (the prefetcher)."""
+
+    def observe(self, aws: AwsContext, mode: str, service: str, operation: str,
+                region: str | None, params: dict[str, Any]) -> None: ...
+
+
+class ReadEngine(Protocol):
+    """What a context reads through; the run's ``Runtime`` is one (engine/runtime.py)."""
+
+    clients: ClientPool
+    cache: ReadCache
+    in_flight: InFlight
+    pool: Executor
+    prefetcher: ReadObserver
+
+    def home_region(self, account_id: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -31,7 +49,7 @@ class AwsContext:
     account_id: str
     region: str
     partition: str
-    runtime: Runtime = field(repr=False, compare=False)
+    runtime: ReadEngine = field(repr=False, compare=False)
 
     @property
     def api_region(self) -> str:

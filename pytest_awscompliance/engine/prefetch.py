@@ -15,17 +15,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
-from pytest_awscompliance.engine.context import GLOBAL
+from pytest_awscompliance.engine.context import GLOBAL, AwsContext
 from pytest_awscompliance.model.resources import Resource
-
-if TYPE_CHECKING:
-    from pytest_awscompliance.engine.context import AwsContext
-    from pytest_awscompliance.engine.runtime import Runtime
 
 MAX_IN_FLIGHT = 16
 """Concurrent requests per process (each service also has its own bound: inflight.py)."""
@@ -38,6 +35,8 @@ class Running:
     control: str
     fixture: str
     resource: Resource
+    peers: Callable[[], Iterable[Resource]] = field(default=tuple, compare=False)
+    """The resources of the same type discovered so far (the inventory's)."""
 
 
 CURRENT: ContextVar[Running | None] = ContextVar("awscompliance_running", default=None)
@@ -46,8 +45,9 @@ CURRENT: ContextVar[Running | None] = ContextVar("awscompliance_running", defaul
 class Prefetcher:
     """Learns resource-bound reads from the first test of a control and prefetches them."""
 
-    def __init__(self, runtime: Runtime, pool: ThreadPoolExecutor):
-        self.runtime = runtime
+    def __init__(self, context: Callable[[str, str], AwsContext], pool: ThreadPoolExecutor):
+        self.context = context
+        """``context(account_id, region)``: the context a prefetched read is made in."""
         self.pool = pool
         self._seen: set[tuple[Any, ...]] = set()
         self._lock = threading.Lock()
@@ -73,14 +73,14 @@ class Prefetcher:
             if template in self._seen:
                 return
             self._seen.add(template)
-        for other in self.runtime.known_resources(running.fixture):
+        for other in running.peers():
             if other.id == resource.id or other.account_id != resource.account_id:
                 continue
             other_params = {**fixed, **{k: getattr(other, attr) for k, attr in bound.items()}}
             other_region = {"default": None, "resource": other.region, "fixed": region}[
                 region_mode]
-            context = self.runtime.context(other.account_id,
-                                           _same_kind_of_region(aws.region, resource, other))
+            context = self.context(other.account_id,
+                                   _same_kind_of_region(aws.region, resource, other))
             self.pool.submit(_quietly, context, mode, service, operation, other_region,
                              other_params)
 
@@ -112,15 +112,3 @@ def _quietly(context: AwsContext, mode: str, service: str, operation: str,
     except Exception:
         return
 
-
-def running(item: Any) -> Running | None:
-    """The per-resource control an item runs, if it takes a resource fixture."""
-    from pytest_awscompliance.inventory import RESOURCE_TYPES
-
-    funcargs = getattr(item, "funcargs", {})
-    for fixture in RESOURCE_TYPES:
-        resource = funcargs.get(fixture)
-        if isinstance(resource, Resource):
-            control = f"{item.nodeid.split('[')[0]}"
-            return Running(control, fixture, resource)
-    return None

@@ -27,7 +27,6 @@ class SnapshotError(Exception):
 def snapshot_plan(plan: Plan) -> dict[str, Any]:
     """The plan as recorded: how accounts were reached is dropped, endpoints included."""
     data = plan.to_dict()
-    data["demo_endpoint"] = None
     for account in data["accounts"]:
         account.update(profile=None, role_arn=None, external_id=None, endpoint_url=None,
                        label=f"snapshot ({account['label']})")

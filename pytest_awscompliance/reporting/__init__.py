@@ -2,8 +2,8 @@
 Security Hub (ASFF) findings, the terminal summary and the ``--fail-on-severity`` exit-code
 policy.
 
-``results`` (the ``ControlResult`` record, from report data only), ``summary`` (counts and
-terminal lines), ``gate`` (exit status), ``ocsf`` (findings JSON), ``asff`` (Security Hub
-batches), ``html`` (pytest-html hooks), ``options`` and ``plugin`` (``ReportingPlugin``).
-Kept import-light: ``pytest_awscompliance.settings.options`` imports ``reporting.options``.
+``summary`` (counts and terminal lines), ``gate`` (exit status), ``ocsf`` (findings JSON),
+``asff`` (Security Hub batches), ``html`` (pytest-html hooks) and ``plugin``
+(``ReportingPlugin``), all on the ``ControlResult`` record of ``model/results.py``; the
+options are ``settings/report_options.py``.
 """

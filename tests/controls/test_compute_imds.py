@@ -1,7 +1,7 @@
 """IMDSv2 controls beyond instances: account defaults, launch templates, launch configurations.
 
 moto lacks ``GetInstanceMetadataDefaults`` and never reports an AMI's ``ImdsSupport``:
-both are answered through ``CLIENT_HOOKS`` (every other call goes to moto).
+both are answered through the client hook of ``tests/stubs.py`` (every other call goes to moto).
 """
 
 from __future__ import annotations

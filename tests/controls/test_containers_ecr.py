@@ -1,9 +1,9 @@
 """ECR controls: repository policies, ECR Public, scanning, latest-image findings, tags,
 lifecycle policies and Amazon Inspector.
 
-moto has no ECR Public (answered through ``CLIENT_HOOKS``), never scans on push and returns
-a static HIGH finding after ``start_image_scan`` unless findings are injected through its
-moto-api endpoint.
+moto has no ECR Public (answered through the client hook of ``tests/stubs.py``), never scans
+on push and returns a static HIGH finding after ``start_image_scan`` unless findings are
+injected through its moto-api endpoint.
 """
 
 from __future__ import annotations

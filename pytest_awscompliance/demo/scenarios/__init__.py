@@ -5,6 +5,7 @@ docs/demo.md lists what each resource demonstrates; keep the two in step.
 
 from __future__ import annotations
 
+from pytest_awscompliance.demo.gaps import Answer
 from pytest_awscompliance.demo.scenarios import (
     compute,
     containers,
@@ -18,6 +19,14 @@ from pytest_awscompliance.demo.world import ACCOUNTS, REGIONS, DemoWorld
 
 SCENARIOS = (organization, identity, storage, compute, logging, containers, network)
 """Organization first: the member accounts must exist before anything is put in them."""
+
+
+def gap_answers() -> dict[tuple[str, str], Answer]:
+    """Every scenario's gap answers (``GAPS``, see gaps.py), merged."""
+    merged: dict[tuple[str, str], Answer] = {}
+    for scenario in SCENARIOS:
+        merged.update(getattr(scenario, "GAPS", {}))
+    return merged
 
 
 def seed_all(world: DemoWorld) -> None:
