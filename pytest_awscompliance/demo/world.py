@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from pytest_awscompliance.aws.sessions import core_session
 
@@ -59,8 +60,11 @@ class DemoWorld:
 
     @cache  # noqa: B019 - one world per demo run
     def client(self, account: str, service: str, region: str = HOME) -> Any:
+        # in-process: AWS's own endpoints, which moto's mock intercepts, whatever
+        # AWS_ENDPOINT_URL* the environment sets for the scan
+        config = Config(ignore_configured_endpoint_urls=self._client_endpoint is None)
         client = self.session(account).client(service, region_name=region,
-                                              endpoint_url=self._client_endpoint)
+                                              endpoint_url=self._client_endpoint, config=config)
         if service == "s3control" and self._client_endpoint:
             from pytest_awscompliance.aws.clients import _loopback_host_shim
 
