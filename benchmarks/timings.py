@@ -25,14 +25,17 @@ def _controller(config: pytest.Config) -> bool:
     return not hasattr(config, "workerinput")
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_configure(config: pytest.Config) -> Generator[None, Any, Any]:
-    """Everything configure does: for the plugin, settings and target resolution."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Configure begins (a historic hook: no wrapper); for the plugin, settings and target
+    resolution follow."""
     STAMPS["configure_start"] = time.monotonic()
-    try:
-        return (yield)
-    finally:
-        STAMPS["configure_end"] = time.monotonic()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Every plugin's configure is done."""
+    STAMPS["configure_end"] = time.monotonic()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -70,7 +73,8 @@ def phases(stamps: dict[str, float], started: float, ended: float,
 
     start-up: interpreter, pytest and plugin imports up to configure; target resolution:
     configure (settings, role assumption, account discovery); collection (catalog import and
-    resource discovery); tests; reports: after the test loop until the process exited.
+    resource discovery); tests; reports: after the test loop to the end of unconfigure;
+    then the interpreter's exit.
     Phases a run did not reach are left out.
     """
     order = [("start-up (imports)", started, stamps.get("configure_start")),
@@ -79,7 +83,9 @@ def phases(stamps: dict[str, float], started: float, ended: float,
              ("collection + discovery", stamps.get("collection_start"),
               stamps.get("collection_end")),
              ("test execution", stamps.get("tests_start"), stamps.get("tests_end")),
-             ("reports and exit", stamps.get("tests_end"), ended)]
+             ("reports (sessionfinish to unconfigure)", stamps.get("tests_end"),
+              stamps.get("unconfigure")),
+             ("interpreter exit", stamps.get("unconfigure"), ended)]
     found = [(name, end - begin) for name, begin, end in order
              if begin is not None and end is not None]
     if first_request is not None:

@@ -46,8 +46,14 @@ class Runtime:
         self.prefetcher = Prefetcher(self.context, self.pool)
 
     def close(self) -> None:
-        """Stop the prefetch pool."""
+        """Stop the prefetch pool; the scan is over (pytest_unconfigure).
+
+        Then freeze the garbage collector's view of the heap: what exists now lives until
+        the process exits, and without this the interpreter's own shutdown spent 2.5 to
+        5 s walking it (the small benchmark scan: 474,000 tracked objects; 0.05 s frozen).
+        """
         self.pool.shutdown(wait=False, cancel_futures=True)
+        gc.freeze()
 
     def after_collection(self) -> None:
         """On an xdist worker: collection discovered every account's resources, but the
