@@ -87,12 +87,16 @@ def start_demo() -> DemoServer:
 
     mock = mock_aws()
     mock.start()  # resets moto's backends, as a fresh server has them
+    collecting = gc.isenabled()
+    gc.disable()  # seeding only adds objects that live as long as the run (half its CPU)
     try:
         mock_random.seed(SEED)
         seed_all(DemoWorld(endpoint, in_process=True))
     finally:
         mock.stop(remove_data=False)  # the server answers from what was seeded
-    gc.freeze()  # moto's state lives as long as the run: keep it out of every collection
+        gc.freeze()  # moto's state lives as long as the run: keep it out of every collection
+        if collecting:
+            gc.enable()
     return DemoServer(endpoint, server)
 
 
