@@ -64,6 +64,13 @@ class Runtime:
         self.clients.forget_clients()
         gc.collect()  # botocore clients hold reference cycles
 
+    def collection_done(self) -> None:
+        """Collection is over: what it built (items, discovery, clients) lives for the run.
+        Freeze it out of the garbage collector's reach, so that the collections the tests'
+        allocations trigger do not walk it again and again (small benchmark scan: scanner
+        CPU 5.1-5.8 s -> 3.5-4.2 s, peak RSS +7 MB)."""
+        gc.freeze()
+
     def home_region(self, account_id: str) -> str:
         return self._homes[account_id]
 
