@@ -31,6 +31,7 @@ from typing import Any
 
 import hosts
 import prowler
+import timings
 from procmon import TreeMonitor
 from proxy import CountingProxy, Injection, Traffic
 from scenario import CALLER_ACCOUNT, CREDENTIALS, ROLE_NAME, MotoServer, Shape, seed
@@ -75,6 +76,7 @@ class RunResult:
     skipped: int
     error_messages: list[tuple[str, int]] = field(default_factory=list)
     operations: dict[str, int] = field(default_factory=dict)  # every operation's count
+    phases: list[tuple[str, float]] = field(default_factory=list)  # timings.phases()
 
     def bound_s(self, latency_s: float) -> float:
         """requests x latency / concurrency, with the concurrency the proxy observed."""
@@ -119,6 +121,8 @@ class Measured:
     worker_peak_mb: float
     cpu_s: float = 0.0  # user + system time of the measured process tree
     moto_cpu_s: float = 0.0  # user + system time moto spent meanwhile
+    started: float = 0.0  # time.monotonic() at launch and at exit
+    ended: float = 0.0
 
 
 def _children_cpu() -> float:
@@ -156,7 +160,8 @@ def measure(cmd: list[str], *, env: dict[str, str], cwd: Path, log: Path, proxy:
             os.killpg(process.pid, signal.SIGKILL)
             monitor.stop()
             raise
-    wall = time.monotonic() - start
+    ended = time.monotonic()
+    wall = ended - start
     memory = monitor.stop()
     traffic = proxy.reset()
     root = process.pid
@@ -164,7 +169,8 @@ def measure(cmd: list[str], *, env: dict[str, str], cwd: Path, log: Path, proxy:
     return Measured(wall, None if timed_out else process.returncode, timed_out, traffic,
                     memory.tree_peak_mb, max(memory.process_peak_mb.values(), default=0.0),
                     max(workers) if workers else memory.peak_of(root),
-                    _children_cpu() - cpu_before, process_cpu(moto_pid) - moto_before)
+                    _children_cpu() - cpu_before, process_cpu(moto_pid) - moto_before,
+                    start, ended)
 
 
 def junit_counts(path: Path) -> tuple[int, int, int, int, list[tuple[str, int]]]:
@@ -204,17 +210,24 @@ def run_scanner(workers: int, shape: Shape, proxy: CountingProxy, out: Path, env
     name = f"pytest -n {workers}"
     junit = out / f"junit-n{workers}.xml"
     cmd = [sys.executable, "-m", "pytest", "--pyargs", "compliance_tests",
-           "-p", "no:cacheprovider", "-q", "--tb=no", "-n", str(workers),
+           "-p", "no:cacheprovider", "-p", "timings", "-q", "--tb=no", "-n", str(workers),
            f"--junitxml={junit}", "--aws-role-name", ROLE_NAME]
     for account in shape.account_ids():
         cmd += ["--aws-account", account]
     for region in shape.region_names():
         cmd += ["--aws-region", region]
     cmd += extra
+    stamps = out / f"timings-n{workers}.json"
+    env = {**env, "AWSBENCH_TIMINGS": str(stamps),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))}
     measured = measure(cmd, env=env, cwd=cwd, log=out / f"pytest-n{workers}.log", proxy=proxy,
                        timeout=timeout, moto_pid=moto_pid)
     failed, passed, errors, skipped, messages = junit_counts(junit)
-    return _result(name, workers, measured, failed, passed, errors, skipped, messages)
+    result = _result(name, workers, measured, failed, passed, errors, skipped, messages)
+    if stamps.exists():
+        result.phases = timings.phases(json.loads(stamps.read_text()), measured.started,
+                                       measured.ended, measured.traffic.first)
+    return result
 
 
 def _result(name: str, workers: int, m: Measured, failed: int, passed: int, errors: int,
@@ -339,6 +352,9 @@ def report_run(r: RunResult, latency_s: float) -> None:
           f"{r.process_peak_rss_mb:.0f} MB, largest worker {r.worker_peak_rss_mb:.0f} MB")
     print(f"   findings (failed) {r.findings}, passed {r.passed}, errors {r.errors}, "
           f"skipped {r.skipped}")
+    if r.phases:
+        print("   where the time went: " + ", ".join(f"{name} {sec:.2f} s"
+                                                   for name, sec in r.phases))
     for message, count in r.error_messages:
         print(f"     error x{count}: {message}")
     if latency_s:
@@ -398,19 +414,26 @@ def report_prowler(ours: list[RunResult], theirs: RunResult) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the bundled catalog on moto.")
-    parser.add_argument("--accounts", type=int, default=2)
-    parser.add_argument("--regions", type=int, default=1)
-    parser.add_argument("--resources", type=int, default=5, help="per type, account, region")
+    parser.add_argument("--small", action="store_true",
+                        help="the small organization: 3 accounts x 2 regions x 3 resources, "
+                             "-n 0 (explicit --accounts/--regions/--resources/--workers win)")
+    parser.add_argument("--accounts", type=int, default=None)
+    parser.add_argument("--regions", type=int, default=None)
+    parser.add_argument("--resources", type=int, default=None, help="per type, account, region")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to each request")
     parser.add_argument("--throttle", type=float, default=0.0,
                         help="fraction of requests answered with a throttling error")
     parser.add_argument("--seed", type=int, default=1, help="seed of the throttled fraction")
-    parser.add_argument("--workers", default="0,2,4", help="xdist -n values, comma-separated")
+    parser.add_argument("--workers", default=None, help="xdist -n values, comma-separated")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
     parser.add_argument("--prowler", choices=("auto", "yes", "no"), default="auto",
                         help="run the Prowler anchor (auto: if installed)")
     parser.add_argument("--pytest-args", default="", help="extra pytest arguments")
     args = parser.parse_args(argv)
+    for name, usual, small in (("accounts", 2, 3), ("regions", 1, 2), ("resources", 5, 3),
+                               ("workers", "0,2,4", "0")):
+        if getattr(args, name) is None:
+            setattr(args, name, small if args.small else usual)
     shape = Shape(args.accounts, args.regions, args.resources)
     shape.region_names()
     out = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{shape.label}-{args.latency_ms:g}ms"

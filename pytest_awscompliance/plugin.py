@@ -304,6 +304,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     state = scan_of(session.config)
     if _is_worker(session.config) and state.runtime is not None and state.cache_dir:
         state.runtime.after_collection()
+    if state.runtime is not None:
+        state.runtime.collection_done()
 
 
 TARGET_ERROR = pytest.StashKey[str]()

@@ -46,8 +46,14 @@ class Runtime:
         self.prefetcher = Prefetcher(self.context, self.pool)
 
     def close(self) -> None:
-        """Stop the prefetch pool."""
+        """Stop the prefetch pool; the scan is over (pytest_unconfigure).
+
+        Then freeze the garbage collector's view of the heap: what exists now lives until
+        the process exits, and without this the interpreter's own shutdown spent 2.5 to
+        5 s walking it (the small benchmark scan: 474,000 tracked objects; 0.05 s frozen).
+        """
         self.pool.shutdown(wait=False, cancel_futures=True)
+        gc.freeze()
 
     def after_collection(self) -> None:
         """On an xdist worker: collection discovered every account's resources, but the
@@ -57,6 +63,13 @@ class Runtime:
         self.cache.forget()
         self.clients.forget_clients()
         gc.collect()  # botocore clients hold reference cycles
+
+    def collection_done(self) -> None:
+        """Collection is over: what it built (items, discovery, clients) lives for the run.
+        Freeze it out of the garbage collector's reach, so that the collections the tests'
+        allocations trigger do not walk it again and again (small benchmark scan: scanner
+        CPU 5.1-5.8 s -> 3.5-4.2 s, peak RSS +7 MB)."""
+        gc.freeze()
 
     def home_region(self, account_id: str) -> str:
         return self._homes[account_id]
