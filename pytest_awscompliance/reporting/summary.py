@@ -67,9 +67,23 @@ def missing_permissions(results: Iterable[ControlResult]) -> dict[str, list[str]
 
 
 def fit(text: str, width: int = WIDTH) -> str:
-    """One line, cut with ``...`` so that it fits ``width`` columns."""
+    """One line that fits ``width`` columns, cut between words and ended with ``...``
+    (mid-word only when a single word is too long)."""
     text = " ".join(str(text).splitlines()).rstrip()
-    return text if len(text) <= width else text[: width - 3] + "..."
+    if len(text) <= width:
+        return text
+    cut = text[: width - 3]
+    space = cut.rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:(") + "..."
+
+
+def requests_line(requests: Mapping[str, int]) -> str:
+    """``aws requests: 258 sent (most: s3:GetBucketLocation 11, ...)``, all processes."""
+    total = sum(requests.values())
+    top = ", ".join(f"{op} {n}" for op, n in Counter(requests).most_common(3))
+    return f"aws requests: {total} sent" + (f" (most: {top})" if top else "")
 
 
 def severity_table(results: Sequence[ControlResult]) -> list[str]:
