@@ -254,7 +254,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if not parametrize.aws_fixtures_of(metafunc.fixturenames):
         return
     parametrize.check_markers(metafunc.definition)
-    parametrize.parametrize(metafunc, inventory_or_none(metafunc.config))
+    state = scan_of(metafunc.config)
+    if state.plan is None and not state.error and not _is_worker(metafunc.config) \
+            and not state.extras.get("resolving_shown"):
+        state.extras["resolving_shown"] = True
+        progress(metafunc.config, "resolving the targets (credentials, organization)...")
+    inventory = inventory_or_none(metafunc.config)
+    if state.plan is not None:
+        discovery_progress(metafunc.config, state)
+    parametrize.parametrize(metafunc, inventory)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -292,12 +300,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection(session: pytest.Session) -> None:
-    """Progress before the (long) discovery: which accounts are read, or that the targets
-    are being resolved (default credential chain)."""
-    config = session.config
-    state = config.stash.get(SCAN, None)
-    if state is None or _is_worker(config):
+    """Under xdist the workers discover: say so on the controller before they start."""
+    state = session.config.stash.get(SCAN, None)
+    if state is not None and state.plan is not None and _uses_xdist(session.config):
+        discovery_progress(session.config, state)
+
+
+def discovery_progress(config: pytest.Config, state: ScanState) -> None:
+    """Progress lines before the (long) discovery, once, on the controller."""
+    if _is_worker(config) or state.extras.get("discovery_shown"):
         return
+    state.extras["discovery_shown"] = True
     for line in discovery_lines(state.plan, workers=_uses_xdist(config)):
         progress(config, line)
 

@@ -44,7 +44,7 @@ def wants_tracebacks(tbstyle: str, verbose: int, args: Sequence[str]) -> bool:
 
 def explicit_report_chars(reportchars: str, args: Sequence[str]) -> bool:
     """``-r`` was given: pytest's short summary lines are shown as asked."""
-    return reportchars != "fE" or _gave_option(args, "-r")
+    return reportchars != "fE" or _gave_option(args, "-r", "-r")
 
 
 def is_assertion_failure(report: Any) -> bool:
@@ -213,9 +213,7 @@ def progress(config: pytest.Config, message: str) -> None:
 
 
 def discovery_lines(plan: Any, *, workers: bool = False) -> list[str]:
-    """What collection is about to read: one line per account, or the target resolution."""
-    if plan is None:
-        return ["resolving the targets and discovering resources..."]
+    """What collection is about to read: one line per account."""
     where = " (by the xdist workers)" if workers else ""
     return [f"discovering resources in {a.account_id} ({a.label}: "
             f"{', '.join(plan.regions.get(a.account_id, []))}){where}..."
