@@ -29,6 +29,29 @@ class FailingControl:
     failed: int
 
 
+@dataclass(frozen=True)
+class ControlCounts:
+    """One control's results by outcome."""
+
+    control_id: str
+    severity: str
+    title: str
+    counts: Mapping[str, int]
+
+
+def by_control(results: Iterable[ControlResult]) -> list[ControlCounts]:
+    """Every control with its outcome counts: most severe first, then most failures."""
+    found: dict[str, Counter[str]] = defaultdict(Counter)
+    meta: dict[str, ControlResult] = {}
+    for result in results:
+        found[result.control_id][result.outcome] += 1
+        meta.setdefault(result.control_id, result)
+    ranked = sorted(found, key=lambda cid: (-meta[cid].rank, -found[cid]["failed"],
+                                            -found[cid]["error"], cid))
+    return [ControlCounts(cid, meta[cid].severity, meta[cid].title,
+                          {o: found[cid].get(o, 0) for o in OUTCOMES}) for cid in ranked]
+
+
 def counts(results: Iterable[ControlResult]) -> dict[str, dict[str, int]]:
     """``{severity: {outcome: n}}`` for every level and outcome (zeros included)."""
     table = {level: dict.fromkeys(OUTCOMES, 0) for level in SEVERITIES_DESC}
