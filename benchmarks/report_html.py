@@ -140,10 +140,12 @@ PROBE = """<script>
   const out = {};
   try {
     out.loadMs = Math.round(performance.now());
-    out.rows = document.querySelectorAll('#results-table tbody.results-table-row').length;
+    out.rows = document.querySelectorAll(
+      '#results-table tbody.results-table-row, #aws-results tbody tr').length;
     document.body.offsetHeight;
     out.renderedMs = Math.round(performance.now());
-    const header = document.querySelector('th[data-column-type="severity"]');
+    const header = document.querySelector('th[data-column-type="severity"]') ||
+      document.querySelector('#aws-results th[data-key="key"]');
     const start = performance.now();
     header.click();
     document.body.offsetHeight;
@@ -152,7 +154,8 @@ PROBE = """<script>
     header.click();
     document.body.offsetHeight;
     out.sortBackMs = Math.round(performance.now() - back);
-    out.first = [...document.querySelectorAll('#results-table .col-severity')]
+    out.first = [...document.querySelectorAll(
+      '#results-table .col-severity, #aws-results td.aws-sev')]
       .slice(0, 3).map((td) => td.textContent);
   } catch (error) {
     out.error = String(error);
@@ -174,7 +177,7 @@ def chromium() -> str:
 
 def measure(report: Path, workdir: Path) -> dict[str, object]:
     """Open the report in headless Chromium; the page's own load and sort times."""
-    page = report.with_name("probe.html")
+    page = report.with_name(f"probe-{report.name}")
     text = report.read_text(encoding="utf-8")
     page.write_text(text.replace("</body>", PROBE + "\n</body>"), encoding="utf-8")
     profile = Path(tempfile.mkdtemp(prefix="chromium-", dir=workdir))
@@ -213,6 +216,10 @@ def main() -> None:
                                            args.resources, args.workers)
         sizes = {p.name: p.stat().st_size for p in sorted(workdir.glob("*.html"))}
         seen = measure(report, workdir)
+        pages = {"report.html": seen}
+        beside = report.with_name("report.results.html")
+        if beside.exists():
+            pages["report.results.html"] = measure(beside, workdir)
         if args.screenshot:
             screenshot(report, args.screenshot, workdir)
         print(f"results: {count} ({args.accounts} accounts x {args.regions} regions x "
@@ -220,12 +227,13 @@ def main() -> None:
         print(f"pytest run with the HTML report: {pytest_s:.1f} s")
         for name, size in sizes.items():
             print(f"{name}: {size / 1e6:.1f} MB")
-        print(f"Chromium: loaded and rendered in {seen.get('renderedMs')} ms "
-              f"({seen.get('rows')} rows in the table), sort by severity "
-              f"{seen.get('sortMs')} ms, back {seen.get('sortBackMs')} ms, "
-              f"process {seen['chromiumWallS']} s")
-        if seen.get("error"):
-            print(f"probe error: {seen['error']}")
+        for name, found in pages.items():
+            print(f"Chromium, {name}: loaded and rendered in {found.get('renderedMs')} ms "
+                  f"({found.get('rows')} rows in the page), sort by severity "
+                  f"{found.get('sortMs')} ms, back {found.get('sortBackMs')} ms, "
+                  f"whole Chromium process {found['chromiumWallS']} s")
+            if found.get("error"):
+                print(f"probe error in {name}: {found['error']}")
         if args.keep:
             print(f"files kept in {workdir}")
     finally:
