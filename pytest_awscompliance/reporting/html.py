@@ -71,7 +71,8 @@ STYLE = """<style>
 #results-table td.col-region{white-space:nowrap}
 #results-table td.col-testId{word-break:break-all;min-width:160px}
 #results-table td.col-evidence{min-width:280px;color:#333}
-.aws-by-control{max-height:340px;overflow:auto;display:block;margin:4px 0 12px 0}
+.aws-summary table.aws-by-control{max-height:340px;overflow:auto;display:block;
+ margin:4px 0 12px 0}
 .aws-summary table.aws-by-control td:nth-child(2),.aws-summary .aws-by-control th{
  text-align:left}
 .aws-large{background:#fff8e1;border:1px solid #ffe082;padding:6px 10px;margin:8px 0}

@@ -169,7 +169,7 @@ class ReportingPlugin:
             if given and Path(given).is_file():
                 found.append((what, str(Path(given).absolute())))
         found.append(("OCSF findings", self.json_written))
-        found.append(("Security Hub (ASFF)", self.asff_written))
+        found.append(("Security Hub (ASFF) findings", self.asff_written))
         return found
 
     def terminal_lines(self) -> list[str]:

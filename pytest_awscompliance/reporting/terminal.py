@@ -97,8 +97,7 @@ def report_path_lines(paths: Sequence[tuple[str, str | None]]) -> list[str]:
     written = [(what, path) for what, path in paths if path]
     if not written:
         return []
-    width = max(len(what) for what, _ in written)
-    return ["reports:"] + [f"  {what + ':':<{width + 1}} {path}" for what, path in written]
+    return ["reports:"] + [f"  {what}: {path}" for what, path in written]
 
 
 # -- the short text that replaces a finding's traceback ------------------------------------

@@ -74,7 +74,7 @@ def test_report_path_lines() -> None:
     assert terminal.report_path_lines([("HTML", None)]) == []
     assert terminal.report_path_lines([("HTML", "/r/report.html"), ("OCSF", None),
                                        ("JUnit XML", "/r/c.xml")]) == [
-        "reports:", "  HTML:      /r/report.html", "  JUnit XML: /r/c.xml"]
+        "reports:", "  HTML: /r/report.html", "  JUnit XML: /r/c.xml"]
 
 
 def test_fit_cuts_between_words() -> None:
