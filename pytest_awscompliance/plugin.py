@@ -51,6 +51,7 @@ from pytest_awscompliance.engine.cache import ReadCache
 from pytest_awscompliance.model import markers
 from pytest_awscompliance.model.errors import AwsApiError
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
+from pytest_awscompliance.reporting.terminal import discovery_lines, progress
 from pytest_awscompliance.settings import options, outputs
 from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
 
@@ -122,6 +123,7 @@ def pytest_configure(config: pytest.Config) -> None:
                                                          settings=state.settings)):
         state.plan = given
     elif state.settings.explicit_target or state.settings.regions or state.settings.snapshot_save:
+        progress(config, "resolving the targets (accounts, regions)...")
         ensure_plan(state)
         if state.error:
             raise pytest.UsageError(state.error)
@@ -162,18 +164,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         snapshot.save(path, state.plan, cache.entries(), __version__)
     except OSError as exc:
         outputs.record_failure(config, "--aws-snapshot-save", path, exc)
-
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """One line: how many AWS requests the scan sent, all processes together."""
-    state = config.stash.get(SCAN, None)
-    if state is None or _is_worker(config) or state.plan is None:
-        return
-    total = sum(state.requests.values())
-    top = ", ".join(f"{op} {n}" for op, n in state.requests.most_common(3))
-    terminalreporter.write_line(
-        f"aws requests: {total} sent"
-        + (f" (most: {top})" if top else ""))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -264,7 +254,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if not parametrize.aws_fixtures_of(metafunc.fixturenames):
         return
     parametrize.check_markers(metafunc.definition)
-    parametrize.parametrize(metafunc, inventory_or_none(metafunc.config))
+    state = scan_of(metafunc.config)
+    if state.plan is None and not state.error and not _is_worker(metafunc.config) \
+            and not state.extras.get("resolving_shown"):
+        state.extras["resolving_shown"] = True
+        progress(metafunc.config, "resolving the targets (credentials, organization)...")
+    inventory = inventory_or_none(metafunc.config)
+    if state.plan is not None:
+        discovery_progress(metafunc.config, state)
+    parametrize.parametrize(metafunc, inventory)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -298,6 +296,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    """Under xdist the workers discover: say so on the controller before they start."""
+    state = session.config.stash.get(SCAN, None)
+    if state is not None and state.plan is not None and _uses_xdist(session.config):
+        discovery_progress(session.config, state)
+
+
+def discovery_progress(config: pytest.Config, state: ScanState) -> None:
+    """Progress lines before the (long) discovery, once, on the controller."""
+    if _is_worker(config) or state.extras.get("discovery_shown"):
+        return
+    state.extras["discovery_shown"] = True
+    for line in discovery_lines(state.plan, workers=_uses_xdist(config)):
+        progress(config, line)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -43,9 +43,24 @@ PROBE = """<script>
       .map((tr) => tr.dataset.severity || 'all');
     out.topFailing = document.querySelectorAll('.aws-summary .aws-top-failing tr').length;
     out.title = document.getElementById('title').textContent;
+    const bodies = () => [...document.querySelectorAll('#results-table tbody.results-table-row')];
+    out.sorted = bodies().map((tbody) => [
+      tbody.querySelector('.col-severity').textContent.replace(/[0-9]/g, ''),
+      tbody.querySelector('.col-result').textContent]);
+    out.folded = bodies().filter((b) => b.querySelector('.extras-row.hidden')).length;
+    out.evidence = bodies()[0].querySelector('.col-evidence').textContent;
+    const control = bodies()[0].querySelector('td.col-control');
+    const range = document.createRange();
+    range.selectNodeContents(control);
+    out.controlLines = range.getClientRects().length;  // one box per line of text
+    out.byControl = document.querySelectorAll('.aws-by-control tbody tr').length;
+    const link = document.querySelector('.aws-top-failing a');
+    const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    out.linkTarget = target ? target.querySelector('.col-control').textContent : null;
+    out.linkControl = link.textContent;
     document.querySelector('th[data-column-type="severity"]').click();
-    out.sorted = [...document.querySelectorAll('#results-table tbody.results-table-row')]
-      .map((tbody) => tbody.querySelector('.col-severity').textContent.replace(/[0-9]/g, ''));
+    out.reversed = bodies().map((tbody) =>
+      tbody.querySelector('.col-severity').textContent.replace(/[0-9]/g, ''));
     out.scripts = document.querySelectorAll('#results-table script').length;
   } catch (error) {
     out.error = String(error);
@@ -100,14 +115,30 @@ def test_report_in_chromium(demo: DemoScan, tmp_path: Path) -> None:
     assert seen["matrix"] == ["critical", "high", "medium", "low", "info", "all"]
     assert seen["topFailing"] > 1
     assert seen["title"].startswith("AWS compliance: 123456789012, 222222222222")
-    levels = seen["sorted"]
-    assert levels and levels[0] == "critical", levels[:5]
-    ranks = [RANK.get(level, -1) for level in levels]
-    assert ranks == sorted(ranks, reverse=True), levels
+    # opens sorted: failures and errors first, most severe first; then the rest
+    rows = seen["sorted"]
+    assert rows and rows[0] == ["critical", "Failed"], rows[:5]
+    findings = [level for level, result in rows if result in ("Failed", "Error")]
+    assert [level for level, _ in rows[:len(findings)]] == findings
+    ranks = [RANK.get(level, -1) for level in findings]
+    assert ranks == sorted(ranks, reverse=True), findings
+    rest = [RANK.get(level, -1) for level, result in rows[len(findings):]
+            if result not in ("XFailed",) and level]
+    assert rest == sorted(rest, reverse=True)
+    # every row folded, the evidence visible, the control id on one line
+    assert seen["folded"] == len(rows)
+    assert seen["evidence"].strip()
+    assert seen["controlLines"] == 1, seen["controlLines"]
+    assert seen["byControl"] > 3
+    # a top failing control links to its first failing row
+    assert seen["linkTarget"] is not None and seen["linkControl"] in seen["linkTarget"]
+    # a click on Severity reverses the order
+    assert seen["reversed"] == [level for level, _ in reversed(rows)] or \
+        seen["reversed"][-1] == "critical"
     assert seen["scripts"] == 0
 
     shot = tmp_path / "report.png"
-    done = run_chromium(binary, tmp_path / "profile-shot", "--window-size=1600,1300",
+    done = run_chromium(binary, tmp_path / "profile-shot", "--window-size=1600,1500",
                         f"--screenshot={shot}", demo.html.as_uri())
     assert shot.exists(), done.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

@@ -3,6 +3,7 @@ and answers moto's gaps, through the hooks of hooks.py that any ``conftest.py`` 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from pytest_awscompliance.aws.targets import Plan
 from pytest_awscompliance.demo.gaps import install
 from pytest_awscompliance.demo.scenarios import gap_answers
 from pytest_awscompliance.demo.server import DemoServer, start_demo
+from pytest_awscompliance.reporting.terminal import progress
 from pytest_awscompliance.settings.options import Settings
 
 WORKER_KEY = "awscompliance-demo"
@@ -34,10 +36,15 @@ class DemoPlugin:
         if workerinput is not None:  # an xdist worker: the controller runs the server
             self._serve(workerinput.get(WORKER_KEY))
 
-    def pytest_awscompliance_plan(self, settings: Settings) -> Plan:
+    def pytest_awscompliance_plan(self, config: pytest.Config, settings: Settings) -> Plan:
+        progress(config, "starting the demo organization (moto, about 20 s)...")
+        started = time.monotonic()
         self.server = start_demo()
         self._serve(self.server.endpoint)
-        return self.server.plan(settings)
+        plan = self.server.plan(settings)
+        progress(config, f"demo organization ready: {len(plan.accounts)} account(s) "
+                         f"in {time.monotonic() - started:.1f} s")
+        return plan
 
     def pytest_awscompliance_client_created(self, client: Any, account_id: str, service: str,
                                             region: str) -> None:

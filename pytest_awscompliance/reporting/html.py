@@ -5,17 +5,27 @@ from the scanned accounts: every value is escaped here. The row and summary hook
 the xdist controller with deserialized reports, so they read report data only.
 
 Severity sorts by rank: pytest-html sorts a column by the cell's inner HTML (plain string
-comparison, ascending on the first click), so each severity cell starts with a hidden
-rank digit (0 = critical ... 4 = info, 9 = not a control).
+comparison, ascending on the first click), so each severity cell starts with a hidden key:
+the outcome group (0 failed or error, 1 waived, 2 the rest), then the rank (0 = critical ...
+4 = info); ``9`` for a test that is not a control. The report opens sorted that way, every
+row folded.
+
+At organization size pytest-html's table (which renders every row into the page, and again
+on each sort) cannot stay usable: above ``LARGE`` control results it keeps the
+``TABLE_LIMIT`` first findings in that order, and every result goes to a results page
+beside the report (``results_page``), which renders rows on demand.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Container, Iterable, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime
 from html import escape
+from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import pytest
 
@@ -28,9 +38,13 @@ from pytest_awscompliance.model.results import (
 )
 from pytest_awscompliance.model.severity import RANK
 from pytest_awscompliance.reporting import summary
+from pytest_awscompliance.settings import outputs
 
 SORT_RANK = {level: 4 - rank for level, rank in RANK.items()}  # critical 0 ... info 4
 NO_RANK = 9
+GROUP = {"failed": 0, "error": 0, "waived": 1}  # everything else: 2
+LARGE = 2000
+TABLE_LIMIT = 1000
 EXTRA_MARK = "awscompliance-finding"
 CREDENTIAL_KEY = re.compile(r"(?i)secret|token|passw|credential|session|private|api.?key|"
                             r"access.?key|auth(?!or)")
@@ -53,6 +67,15 @@ STYLE = """<style>
 .aws-finding dt{font-weight:bold;margin-top:6px}
 .aws-finding dd{margin-left:16px}
 .aws-finding pre{white-space:pre-wrap;margin:2px 0;background:#f6f6f6;padding:4px}
+#results-table td.col-control,#results-table td.col-severity,#results-table td.col-account,
+#results-table td.col-region{white-space:nowrap}
+#results-table td.col-testId{word-break:break-all;min-width:160px}
+#results-table td.col-evidence{min-width:280px;color:#333}
+.aws-summary table.aws-by-control{max-height:340px;overflow:auto;display:block;
+ margin:4px 0 12px 0}
+.aws-summary table.aws-by-control td:nth-child(2),.aws-summary .aws-by-control th{
+ text-align:left}
+.aws-large{background:#fff8e1;border:1px solid #ffe082;padding:6px 10px;margin:8px 0}
 </style>"""
 
 HEADERS = {
@@ -61,6 +84,7 @@ HEADERS = {
     "account": '<th class="sortable" data-column-type="account">Account</th>',
     "region": '<th class="sortable" data-column-type="region">Region</th>',
     "resource": '<th class="sortable" data-column-type="resource">Resource</th>',
+    "evidence": "<th>Evidence</th>",
 }
 
 
@@ -72,8 +96,10 @@ def _index(cells: Sequence[str], marker: str, default: int) -> int:
 
 
 def add_header_cells(cells: list[str]) -> None:
-    """Result | Severity | Control | Test | Account | Region | Resource | Duration | Links."""
+    """Result | Severity | Control | Test | Account | Region | Resource | Evidence | Duration
+    | Links."""
     test = _index(cells, 'data-column-type="testId"', 1)
+    cells.insert(test + 1, HEADERS["evidence"])
     cells.insert(test + 1, HEADERS["resource"])
     cells.insert(test + 1, HEADERS["region"])
     cells.insert(test + 1, HEADERS["account"])
@@ -81,12 +107,18 @@ def add_header_cells(cells: list[str]) -> None:
     cells.insert(test, HEADERS["severity"])
 
 
-def severity_cell(level: str) -> str:
-    """A sortable severity cell: a hidden rank first, then a coloured badge."""
-    rank = SORT_RANK.get(level, NO_RANK)
+def sort_key(level: str, outcome: str) -> str:
+    """``"03"``: a failed low. Findings first, then the most severe; ``"9"``: no control."""
+    if level not in SORT_RANK:
+        return str(NO_RANK)
+    return f"{GROUP.get(outcome, 2)}{SORT_RANK[level]}"
+
+
+def severity_cell(level: str, outcome: str = "failed") -> str:
+    """A sortable severity cell: a hidden sort key first, then a coloured badge."""
     badge = (f'<span class="aws-sev aws-sev-{escape(level)}">{escape(level)}</span>'
              if level in SORT_RANK else "")
-    return f'<td class="col-severity"><span hidden>{rank}</span>{badge}</td>'
+    return f'<td class="col-severity"><span hidden>{sort_key(level, outcome)}</span>{badge}</td>'
 
 
 def text_cell(column: str, value: str) -> str:
@@ -113,13 +145,17 @@ def test_id_of(report: Any) -> str:
 def add_row_cells(cells: list[str], report: Any) -> None:
     """Insert the compliance cells and re-escape the Test cell (it holds resource names)."""
     values = row_values(report)
+    result = result_of(report)
     test = _index(cells, 'class="col-testId"', 1)
     cells[test] = text_cell("testId", test_id_of(report))
+    evidence = result.message if result is not None and result.is_finding else ""
+    cells.insert(test + 1, text_cell("evidence", evidence))
     cells.insert(test + 1, text_cell("resource", values["resource"]))
     cells.insert(test + 1, text_cell("region", values["region"]))
     cells.insert(test + 1, text_cell("account", values["account"]))
     cells.insert(test, text_cell("control", values["control"]))
-    cells.insert(test, severity_cell(values["severity"]))
+    cells.insert(test, severity_cell(values["severity"],
+                                     result.outcome if result is not None else ""))
 
 
 def _pre(text: str) -> str:
@@ -169,8 +205,46 @@ def add_finding_extra(report: Any) -> None:
     report.extras = extras
 
 
-def summary_html(results: Sequence[ControlResult], limit: int = 5) -> str:
-    """Severity x outcome counts and the top failing controls, above the results table."""
+def first_failing(results: Iterable[ControlResult]) -> dict[str, str]:
+    """``{control id: node id}`` of each control's first failed result (the row to link)."""
+    found: dict[str, str] = {}
+    for result in results:
+        if result.outcome == "failed":
+            found.setdefault(result.control_id, result.nodeid)
+    return found
+
+
+def row_link(nodeid: str, shown: Container[str] | None = None, page: str = "") -> str:
+    """The ``href`` of a result's row: in the table (pytest-html's row id is the node id),
+    or on the results page when the table does not hold it."""
+    if shown is None or nodeid in shown or not page:
+        return "#" + quote(nodeid, safe="/:[]")
+    return quote(page) + "#" + quote(nodeid, safe="/:[]")
+
+
+def by_control_html(results: Sequence[ControlResult], links: Mapping[str, str]) -> str:
+    """Control | severity | failed | passed | error | waived | skipped, most severe first."""
+    rows = []
+    for ctl in summary.by_control(results):
+        name = f"<code>{escape(ctl.control_id)}</code>"
+        if ctl.control_id in links:
+            name = f'<a href="{escape(links[ctl.control_id])}">{name}</a>'
+        cells = "".join(
+            f'<td class="aws-count-{o}{" aws-nonzero-" + o if ctl.counts[o] else ""}">'
+            f"{ctl.counts[o]}</td>" for o in ("failed", "passed", "error", "waived", "skipped"))
+        rows.append(f'<tr data-control="{escape(ctl.control_id)}">'
+                    f"<td>{severity_badge(ctl.severity)}</td><td>{name}</td>{cells}</tr>")
+    return (f'<table class="aws-by-control"><caption>Results by control '
+            f"({len(rows)} controls)</caption><thead><tr><th>severity</th><th>control</th>"
+            f"<th>failed</th><th>passed</th><th>errors</th><th>waived</th><th>skipped</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def summary_html(results: Sequence[ControlResult], limit: int = 5, *,
+                 shown: Container[str] | None = None, page: str = "") -> str:
+    """Severity x outcome counts, the top failing controls (links to their first failing
+    row) and the results by control, above the results table. ``shown``: the node ids the
+    table holds when it is cut (``page``: the results page that holds them all)."""
     table = summary.counts(results)
     head = "".join(f"<th>{o}</th>" for o in OUTCOMES)
     rows = []
@@ -187,10 +261,13 @@ def summary_html(results: Sequence[ControlResult], limit: int = 5) -> str:
     matrix = (f'<table class="aws-matrix"><caption>Control results by severity</caption>'
               f"<thead><tr><th>severity</th>{head}<th>total</th></tr></thead>"
               f"<tbody>{''.join(rows)}</tbody></table>")
+    links = {cid: row_link(nodeid, shown, page)
+             for cid, nodeid in first_failing(results).items()}
     top = summary.top_failing(results, limit)
     if top:
         lines = "".join(f"<tr><td>{severity_badge(c.severity)}</td>"
-                        f"<td><code>{escape(c.control_id)}</code></td><td>{c.failed}</td>"
+                        f'<td><a href="{escape(links.get(c.control_id, "#"))}">'
+                        f"<code>{escape(c.control_id)}</code></a></td><td>{c.failed}</td>"
                         f"<td>{escape(c.title)}</td></tr>"
                         for c in top)
         failing = (f'<table class="aws-top-failing"><caption>Top failing controls</caption>'
@@ -204,7 +281,138 @@ def summary_html(results: Sequence[ControlResult], limit: int = 5) -> str:
         items = "".join(f"<li><code>{escape(p)}</code>: {escape(', '.join(c))}</li>"
                         for p, c in perms.items())
         missing = f'<div class="aws-missing"><b>Missing permissions</b><ul>{items}</ul></div>'
-    return f'{STYLE}<div class="aws-summary">{matrix}{failing}{missing}</div>'
+    large = ""
+    if page:
+        large = (f'<p class="aws-large">{len(results)} results: the table below holds the '
+                 f"{TABLE_LIMIT} first findings (most severe first). Every result, sortable "
+                 f'and filterable: <a class="aws-results-page" href="{escape(quote(page))}">'
+                 f"{escape(page)}</a>.</p>")
+    return (f'{STYLE}<div class="aws-summary">{matrix}{failing}{missing}'
+            f"{by_control_html(results, links)}{large}</div>")
+
+
+def cut_table(tests: MutableMapping[str, list[dict[str, Any]]],
+              limit: int = TABLE_LIMIT) -> set[str]:
+    """Keep the ``limit`` first control rows in the report's order (findings, most severe
+    first) and every non-control test, in place; the node ids kept."""
+    def key(item: tuple[str, list[dict[str, Any]]]) -> str:
+        cell = str(item[1][0].get("severity", "")) if item[1] else ""
+        found = re.match(r"<span hidden>(\d+)</span>", cell)
+        return found.group(1) if found else str(NO_RANK)
+
+    ranked = sorted(tests.items(), key=key)
+    controls = [nodeid for nodeid, rows in ranked if key((nodeid, rows)) != str(NO_RANK)]
+    keep = set(controls[:limit]) | {n for n, rows in ranked if key((n, rows)) == str(NO_RANK)}
+    for nodeid in list(tests):
+        if nodeid not in keep:
+            del tests[nodeid]
+    return keep
+
+
+PAGE_SCRIPT = """
+const all = JSON.parse(document.getElementById('aws-data').textContent);
+const names = ['key', 'outcome', 'control', 'severity', 'account', 'region', 'resource',
+               'message', 'nodeid', 'title'];
+const rows = all.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])));
+let view = rows, shown = 0, sortKey = 'key', asc = true;
+const PAGE = 200;
+const body = document.querySelector('#aws-results tbody');
+const cell = (tr, text, cls) => {
+  const td = document.createElement('td'); td.textContent = text;
+  if (cls) td.className = cls; tr.appendChild(td); return td;
+};
+function more() {
+  const frag = document.createDocumentFragment();
+  for (const r of view.slice(shown, shown + PAGE)) {
+    const tr = document.createElement('tr');
+    tr.id = r.nodeid; tr.className = 'aws-' + r.outcome;
+    const sev = cell(tr, r.severity, 'aws-sev aws-sev-' + r.severity);
+    cell(tr, r.outcome); cell(tr, r.control, 'aws-nowrap');
+    cell(tr, [r.account, r.region, r.resource].filter(Boolean).join(' / '));
+    cell(tr, r.message);
+    tr.title = r.title;
+    frag.appendChild(tr);
+  }
+  body.appendChild(frag);
+  shown = Math.min(view.length, shown + PAGE);
+  document.getElementById('aws-count').textContent =
+    `${shown} of ${view.length} shown (${rows.length} results)`;
+  document.getElementById('aws-more').hidden = shown >= view.length;
+}
+function redraw() { body.textContent = ''; shown = 0; more(); }
+function sortBy(key) {
+  asc = key === sortKey ? !asc : true; sortKey = key;
+  const sign = asc ? 1 : -1;
+  view = [...view].sort((a, b) => (a[key] > b[key] ? sign : a[key] < b[key] ? -sign : 0));
+  redraw();
+}
+function filter() {
+  const q = document.getElementById('aws-q').value.toLowerCase();
+  const passed = document.getElementById('aws-passed').checked;
+  view = rows.filter((r) => (passed || !['passed', 'skipped'].includes(r.outcome)) &&
+    (!q || [r.control, r.account, r.region, r.resource, r.message].join(' ')
+      .toLowerCase().includes(q)));
+  const sign = asc ? 1 : -1, key = sortKey;
+  view.sort((a, b) => (a[key] > b[key] ? sign : a[key] < b[key] ? -sign : 0));
+  redraw();
+}
+document.querySelectorAll('#aws-results th[data-key]').forEach((th) =>
+  th.addEventListener('click', () => sortBy(th.dataset.key)));
+document.getElementById('aws-more').addEventListener('click', more);
+document.getElementById('aws-q').addEventListener('input', filter);
+document.getElementById('aws-passed').addEventListener('change', filter);
+filter();
+if (location.hash) {
+  const want = decodeURIComponent(location.hash.slice(1));
+  const at = view.findIndex((r) => r.nodeid === want);
+  while (at >= shown && shown < view.length) more();
+  document.getElementById(want)?.scrollIntoView();
+}
+"""
+
+
+def results_page(results: Sequence[ControlResult], title: str, report_name: str) -> str:
+    """Every result on one light page: rows rendered 200 at a time, sorted and filtered in
+    the browser (findings first, most severe first). Values go in as JSON and into the page
+    as text (``textContent``), never as HTML."""
+    data = [[sort_key(r.severity, r.outcome), r.outcome, r.control_id, r.severity,
+             r.account, r.region, r.resource, r.message, r.nodeid, r.title]
+            for r in results]
+    blob = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    heads = "".join(f'<th data-key="{k}">{label}</th>' for k, label in (
+        ("key", "Severity"), ("outcome", "Result"), ("control", "Control"),
+        ("resource", "Account / region / resource"), ("message", "Evidence")))
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title>{STYLE}<style>"
+            "body{font-family:Helvetica,Arial,sans-serif;font-size:13px;margin:16px}"
+            "#aws-results{border-collapse:collapse;width:100%}"
+            "#aws-results th{cursor:pointer;text-align:left;background:#f0f0f0}"
+            "#aws-results td,#aws-results th{border:1px solid #e6e6e6;padding:3px 6px;"
+            "vertical-align:top}.aws-nowrap{white-space:nowrap}"
+            "#aws-results td.aws-sev{display:table-cell;border-radius:0}"
+            "tr.aws-failed td:nth-child(2),tr.aws-error td:nth-child(2){color:#c62828;"
+            "font-weight:bold}</style></head><body>"
+            f"<h1>{escape(title)}</h1><p>Every result of the scan "
+            f'(<a href="{escape(quote(report_name))}">back to the report</a>). Click a header '
+            "to sort.</p><p><input id=\"aws-q\" size=\"40\" placeholder=\"filter: control, "
+            'account, resource, evidence"> <label><input type="checkbox" id="aws-passed"> '
+            'passed and skipped too</label> <span id="aws-count"></span></p>'
+            f'<table id="aws-results"><thead><tr>{heads}</tr></thead><tbody></tbody></table>'
+            '<p><button id="aws-more">show more</button></p>'
+            f'<script id="aws-data" type="application/json">{blob}</script>'
+            f"<script>{PAGE_SCRIPT}</script></body></html>")
+
+
+def results_page_path(html_path: str) -> Path:
+    """``report.html`` -> ``report.results.html``, beside it."""
+    path = Path(html_path)
+    return path.with_name(f"{path.stem}.results.html")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def severity_badge(level: str) -> str:
@@ -295,6 +503,11 @@ class HtmlHooks:
     def pytest_html_report_title(self, report: Any) -> None:
         self.report_data = report
         report.title = report_title(self.scan.accounts(), self.scan.started)
+        # open sorted by severity (findings first), every row folded, unless the ini says
+        if self.config.getini("initial_sort") == "result":
+            report.set_data("initialSort", "severity")
+        if self.config.getini("render_collapsed") == "passed":
+            report.set_data("renderCollapsed", ["all"])
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
@@ -307,7 +520,22 @@ class HtmlHooks:
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list[str], summary: list[str],
                                     postfix: list[str], session: pytest.Session) -> None:
-        postfix.append(summary_html(self.scan.results()))
+        results = self.scan.results()
+        tests = getattr(self.report_data, "data", {}).get("tests")
+        html_path = self.config.getoption("htmlpath", None)
+        if len(results) <= LARGE or tests is None or not html_path:
+            postfix.append(summary_html(results))
+            return
+        page = results_page_path(html_path)
+        try:
+            write_atomic(page, results_page(results, report_title(
+                self.scan.accounts(), self.scan.started), Path(html_path).name))
+        except OSError as exc:  # reported at the end, exit 4 (outputs.py)
+            outputs.record_failure(self.config, "--html", page, exc)
+            postfix.append(summary_html(results))
+            return
+        shown = cut_table(tests)
+        postfix.append(summary_html(results, shown=shown, page=page.name))
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Name the accounts actually scanned (xdist: known only from results), and redo the

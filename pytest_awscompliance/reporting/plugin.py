@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from pytest_awscompliance.model.results import (
     ordered,
     result_of,
 )
-from pytest_awscompliance.reporting import asff, gate, ocsf, summary
+from pytest_awscompliance.reporting import asff, gate, ocsf, summary, terminal
 from pytest_awscompliance.settings import outputs
 from pytest_awscompliance.settings.report_options import read_options
 
@@ -59,6 +60,9 @@ class ReportingPlugin:
             from pytest_awscompliance.reporting.html import HtmlHooks
 
             config.pluginmanager.register(HtmlHooks(config, self), HTML_PLUGIN_NAME)
+        output = terminal.TerminalOutput(config, self.terminal_lines)
+        output.results = self.results
+        config.pluginmanager.register(output, terminal.TerminalOutput.name)
 
     # -- what the reports need (also the ``ScanView`` of the HTML hooks) ---------------
 
@@ -157,17 +161,23 @@ class ReportingPlugin:
             return []
         return expired_waivers(self.config)
 
-    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
-        if self.is_worker:
-            return
+    def report_paths(self) -> list[tuple[str, str | None]]:
+        """The reports this run wrote, for the last lines of the terminal output."""
+        found: list[tuple[str, str | None]] = []
+        for what, option in (("HTML", "htmlpath"), ("JUnit XML", "xmlpath")):
+            given = self.config.getoption(option, None)
+            if given and Path(given).is_file():
+                found.append((what, str(Path(given).absolute())))
+        found.append(("OCSF findings", self.json_written))
+        found.append(("Security Hub (ASFF) findings", self.asff_written))
+        return found
+
+    def terminal_lines(self) -> list[str]:
+        """The compliance summary: severity table, top failing controls, errors, waivers,
+        AWS requests, then the report paths."""
         lines = summary.summary_lines(self.results(), expired=self.expired_waivers(),
                                       fail_on=self.options.fail_on)
-        if self.json_written:
-            lines.append(f"OCSF findings: {self.json_written}")
-        if self.asff_written:
-            lines.append(f"Security Hub (ASFF) findings: {self.asff_written}")
-        if not lines:
-            return
-        terminalreporter.section("aws compliance summary")
-        for line in lines:
-            terminalreporter.line(line)
+        state = self.config.stash.get(SCAN, None)
+        if state is not None and state.plan is not None:
+            lines.append(summary.requests_line(state.requests))
+        return lines + terminal.report_path_lines(self.report_paths())

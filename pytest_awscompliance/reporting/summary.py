@@ -29,6 +29,29 @@ class FailingControl:
     failed: int
 
 
+@dataclass(frozen=True)
+class ControlCounts:
+    """One control's results by outcome."""
+
+    control_id: str
+    severity: str
+    title: str
+    counts: Mapping[str, int]
+
+
+def by_control(results: Iterable[ControlResult]) -> list[ControlCounts]:
+    """Every control with its outcome counts: most severe first, then most failures."""
+    found: dict[str, Counter[str]] = defaultdict(Counter)
+    meta: dict[str, ControlResult] = {}
+    for result in results:
+        found[result.control_id][result.outcome] += 1
+        meta.setdefault(result.control_id, result)
+    ranked = sorted(found, key=lambda cid: (-meta[cid].rank, -found[cid]["failed"],
+                                            -found[cid]["error"], cid))
+    return [ControlCounts(cid, meta[cid].severity, meta[cid].title,
+                          {o: found[cid].get(o, 0) for o in OUTCOMES}) for cid in ranked]
+
+
 def counts(results: Iterable[ControlResult]) -> dict[str, dict[str, int]]:
     """``{severity: {outcome: n}}`` for every level and outcome (zeros included)."""
     table = {level: dict.fromkeys(OUTCOMES, 0) for level in SEVERITIES_DESC}
@@ -67,9 +90,23 @@ def missing_permissions(results: Iterable[ControlResult]) -> dict[str, list[str]
 
 
 def fit(text: str, width: int = WIDTH) -> str:
-    """One line, cut with ``...`` so that it fits ``width`` columns."""
+    """One line that fits ``width`` columns, cut between words and ended with ``...``
+    (mid-word only when a single word is too long)."""
     text = " ".join(str(text).splitlines()).rstrip()
-    return text if len(text) <= width else text[: width - 3] + "..."
+    if len(text) <= width:
+        return text
+    cut = text[: width - 3]
+    space = cut.rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:(") + "..."
+
+
+def requests_line(requests: Mapping[str, int]) -> str:
+    """``aws requests: 258 sent (most: s3:GetBucketLocation 11, ...)``, all processes."""
+    total = sum(requests.values())
+    top = ", ".join(f"{op} {n}" for op, n in Counter(requests).most_common(3))
+    return f"aws requests: {total} sent" + (f" (most: {top})" if top else "")
 
 
 def severity_table(results: Sequence[ControlResult]) -> list[str]:

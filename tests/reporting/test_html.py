@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from datetime import UTC, datetime
 
@@ -21,9 +22,10 @@ def test_header_cells_around_test_column() -> None:
              '<th class="sortable" data-column-type="duration">Duration</th>', "<th>Links</th>"]
     html.add_header_cells(cells)
     assert [re.sub(r"<[^>]+>", "", c) for c in cells] == [
-        "Result", "Severity", "Control", "Test", "Account", "Region", "Resource", "Duration",
-        "Links"]
-    assert all(re.search(r'data-column-type="\w+"', c) for c in cells[:-1])
+        "Result", "Severity", "Control", "Test", "Account", "Region", "Resource", "Evidence",
+        "Duration", "Links"]
+    sortable = [c for c in cells if re.search(r'data-column-type="\w+"', c)]
+    assert len(sortable) == 8  # all but Evidence and Links
 
 
 def test_severity_sort_key_orders_by_rank() -> None:
@@ -76,6 +78,8 @@ class _Report:
     nodeid = "t.py::test_x[<b>]"
     when = "call"
     skipped = False
+    failed = True
+    compliance_message = "bucket <r> is public"
     user_properties = [("control_id", "c"), ("severity", "low"), ("resource", "<r>")]
 
 
@@ -85,4 +89,64 @@ def test_row_cells_escape_test_id_and_values() -> None:
     html.add_row_cells(cells, _Report())
     assert cells[3] == '<td class="col-testId">t.py::test_x[&lt;b&gt;]</td>'
     assert cells[6] == '<td class="col-resource">&lt;r&gt;</td>'
-    assert len(cells) == 9
+    assert cells[7] == '<td class="col-evidence">bucket &lt;r&gt; is public</td>'
+    assert cells[1] == ('<td class="col-severity"><span hidden>03</span>'
+                        '<span class="aws-sev aws-sev-low">low</span></td>')
+    assert len(cells) == 10
+
+
+def test_sort_key_puts_findings_first() -> None:
+    keys = {(lvl, o): html.sort_key(lvl, o) for lvl in ("critical", "low")
+            for o in ("failed", "error", "waived", "passed", "skipped")}
+    order = sorted(keys, key=keys.__getitem__)
+    assert order[:4] == [("critical", "failed"), ("critical", "error"), ("low", "failed"),
+                         ("low", "error")]
+    assert order[4:6] == [("critical", "waived"), ("low", "waived")]
+    assert html.sort_key("", "failed") == "9"
+
+
+def _row(key: str) -> list[dict[str, str]]:
+    return [{"severity": f"<span hidden>{key}</span><span>x</span>"}]
+
+
+def test_cut_table_keeps_the_first_findings_and_plain_tests() -> None:
+    tests = {"a-pass": _row("20"), "b-low-fail": _row("03"), "c-crit-fail": _row("00"),
+             "d-plain": _row("9"), "e-high-err": _row("01"), "f-waived": _row("11")}
+    kept = html.cut_table(tests, limit=3)
+    assert kept == {"c-crit-fail", "e-high-err", "b-low-fail", "d-plain"}
+    assert set(tests) == kept
+
+
+def test_by_control_table_and_links() -> None:
+    results = [dataclasses.replace(BASE, control_id="c-low", severity="low", outcome="failed",
+                                   nodeid="t.py::test_a[1/r/x]"),
+               dataclasses.replace(BASE, control_id="c-crit", severity="critical",
+                                   outcome="passed", nodeid="t.py::test_b[1/r/x]"),
+               dataclasses.replace(BASE, control_id="c-low", severity="low", outcome="error",
+                                   nodeid="t.py::test_a[1/r/y]")]
+    page = html.summary_html(results)
+    table = re.search(r'<table class="aws-by-control">(.*?)</table>', page, re.S).group(1)
+    assert re.findall(r'data-control="([\w-]+)"', table) == ["c-crit", "c-low"]
+    low = re.search(r'<tr data-control="c-low">(.*?)</tr>', table).group(1)
+    assert [int(n) for n in re.findall(r">(\d+)</td>", low)] == [1, 0, 1, 0, 0]
+    assert 'href="#t.py::test_a[1/r/x]"' in low
+    top = re.search(r'<table class="aws-top-failing">(.*?)</table>', page, re.S).group(1)
+    assert 'href="#t.py::test_a[1/r/x]"' in top
+    cut = html.summary_html(results, shown=set(), page="report.results.html")
+    assert 'href="report.results.html#t.py::test_a[1/r/x]"' in cut
+    assert 'class="aws-results-page" href="report.results.html"' in cut
+
+
+def test_results_page_holds_every_result_as_text() -> None:
+    hostile = dataclasses.replace(BASE, resource="</script><script>alert(1)</script>",
+                                  message="<b>x</b>", outcome="failed")
+    page = html.results_page([hostile, BASE], "AWS <t>", "report.html")
+    assert "</script><script>alert(1)" not in page and "<b>x</b>" not in page.split(
+        "aws-data")[0]
+    blob = re.search(r'<script id="aws-data" type="application/json">(.*?)</script>',
+                     page, re.S).group(1)
+    rows = json.loads(blob)
+    assert len(rows) == 2 and rows[0][6] == hostile.resource and rows[0][0] == "0" + \
+        html.sort_key(hostile.severity, "failed")[1]
+    assert "<title>AWS &lt;t&gt;</title>" in page
+    assert html.results_page_path("out/report.html").as_posix() == "out/report.results.html"

@@ -88,13 +88,17 @@ def test_html_columns_escaping_and_details(pytester: pytest.Pytester) -> None:
 
 
 def test_html_severity_sorts_by_rank(pytester: pytest.Pytester) -> None:
-    """pytest-html sorts by the cell's inner HTML: critical must come first ascending."""
+    """pytest-html sorts by the cell's inner HTML: findings (failed, error) first, then
+    waived, then the rest, each most severe first; non-control tests last."""
     write_controls(pytester)
     _, report = run_html(pytester, self_contained=False)  # assets/ next to the page
     data = html_data(report)
     keyed = sorted(rows(data).values(), key=lambda row: row["severity"])
     levels = [re.sub(r"<[^>]+>|\d", "", row["severity"]) for row in keyed]
-    assert levels == ["critical", "high", "high", "medium", "low", "info", ""]
+    assert levels == ["critical", "medium", "low", "high", "high", "info", ""]
+    results = [row["result"] for row in keyed]
+    assert results[:3] == ["Failed", "Error", "Failed"] and results[3] == "XFailed"
+    assert data["initialSort"] == "severity" and data["renderCollapsed"] == ["all"]
 
 
 def test_html_summary_counts_and_top_failing(pytester: pytest.Pytester) -> None:
