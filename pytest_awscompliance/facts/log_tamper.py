@@ -32,7 +32,6 @@ from pytest_awscompliance.analysis.org_layout import path_targets
 from pytest_awscompliance.analysis.principals import Directory, Principal
 from pytest_awscompliance.engine.context import GLOBAL, AwsContext
 from pytest_awscompliance.facts.cloudtrail import owned_buckets, trail_account, visible_trails
-from pytest_awscompliance.facts.iam import directory
 from pytest_awscompliance.facts.logs import alarms_on, log_group_of, metric_alarms, metric_filters
 from pytest_awscompliance.facts.organizations import (
     attached_scps,
