@@ -105,3 +105,44 @@ def test_xdist_gives_the_same_outcomes_and_requests(
     serial_requests = requests_sent(LAST_STDOUT[str(serial_dir)])
     assert serial_requests > 100
     assert requests_sent(LAST_STDOUT[str(parallel_dir)]) == serial_requests
+
+
+def _named_at(message: str, name: str) -> int | None:
+    """Where ``name`` first appears in ``message`` as a whole name, or None."""
+    match = re.search(rf"(?<![\w/.-]){re.escape(name)}(?![\w/-])", message)
+    return match.start() if match else None
+
+
+def test_every_failing_per_resource_result_names_its_own_resource(
+        serial_scan: ET.Element) -> None:
+    """One finding per resource: a failing result of a per-resource control is about the
+    resource in its ``resource`` property. Its message names that resource before any other
+    resource of the same type (the offending value may name others: an escalation path
+    through another role, say)."""
+    fixtures = {e.meta.id: e.granularity for e in bundled_controls()}
+    per_resource = {cid for cid, kinds in fixtures.items()
+                    if not set(kinds.split(", ")) & {"account", "region"}}
+    assert "iam-inline-policy-no-full-admin" in per_resource
+    cases = []
+    names: dict[str, set[str]] = defaultdict(set)  # fixture -> resource names seen
+    for case in serial_scan.iter("testcase"):
+        props = properties(case)
+        if props["control_id"] not in per_resource:
+            continue
+        param = re.fullmatch(r".*?\[([^/\]]+)/([^/\]]+)/(.+)\]", case.get("name", ""))
+        assert param, case.get("name")
+        kind = fixtures[props["control_id"]]
+        names[kind].add(param[3])
+        failure = case.find("failure")
+        if failure is not None:
+            cases.append((kind, param[3], props, failure.get("message", "")))
+    assert len(cases) > 50
+    for kind, own, props, message in cases:
+        assert props["resource"].startswith("arn:"), props
+        if kind != "launch_template":  # its ARN carries the template id, not the name
+            assert own.rsplit("/", 1)[-1] in props["resource"], (own, props["resource"])
+        where = _named_at(message, own)
+        assert where is not None, (own, message)
+        earlier = [n for n in names[kind] - {own}
+                   if (at := _named_at(message, n)) is not None and at < where]
+        assert not earlier, (own, earlier, message)

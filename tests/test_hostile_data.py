@@ -332,7 +332,8 @@ def test_hostile_estate_through_the_bundled_identity_controls(
     reports = [r for r in outputs["result"].reprec.getreports("pytest_runtest_logreport")
                if r.when == "call"]
     judged = {r.nodeid.split("::")[-1].split("[")[0] for r in reports if "hostile" in r.nodeid}
-    assert {"test_role_trust_not_public", "test_user_is_not_admin"} <= judged, judged
+    assert {"test_role_trust_not_public", "test_principal_is_not_admin",
+            "test_inline_policy_not_full_admin"} <= judged, judged
     crashes = [f"{r.nodeid}: {r.longrepr.reprcrash.message}"
                for r in outputs["result"].reprec.getreports("pytest_runtest_logreport")
                if r.failed and r.when == "call" and hasattr(r.longrepr, "reprcrash")

@@ -43,6 +43,10 @@ def test_demo_snapshot_round_trip(tmp_path: Path) -> None:
         cwd=replay_dir, env=offline_environ(), capture_output=True, text=True, timeout=600)
     assert proc.returncode in (0, 1), proc.stdout[-2000:] + proc.stderr[-2000:]
     assert outcomes(ET.parse(xml).getroot()) == outcomes(recorded)
+    # the per-resource types are replayed too (one test per principal, inline policy...)
+    for test in ("test_principal_is_not_admin[", "test_inline_policy_not_full_admin[",
+                 "test_launch_configuration_requires_imdsv2["):
+        assert any(test in name for name in outcomes(recorded)), test
 
 
 def test_a_read_missing_from_the_snapshot_is_an_error(pytester: pytest.Pytester,

@@ -2,9 +2,7 @@
 
 import pytest
 
-from pytest_awscompliance.facts.autoscaling import launch_configurations_in_use
 from pytest_awscompliance.facts.ec2 import account_imds_defaults, launch_template_problems
-from pytest_awscompliance.model.resources import MetadataOptions
 
 
 @pytest.mark.severity("high")
@@ -71,15 +69,13 @@ def test_launch_template_requires_imdsv2(launch_template, aws):
     "MetadataOptions HttpTokens=required (launch configurations cannot be edited), or "
     "aws autoscaling create-launch-configuration ... --metadata-options HttpTokens=required",
 )
-def test_launch_configurations_require_imdsv2(aws):
-    """Groups that use launch templates are judged by ec2-launch-template-imdsv2."""
-    configs = launch_configurations_in_use(aws)
-    if not configs:
-        pytest.skip(f"no Auto Scaling group in {aws.label} uses a launch configuration")
-    weak = [
-        f"{c['LaunchConfigurationName']} (HttpTokens={o.http_tokens or 'not set'}, "
-        f"HttpEndpoint={o.http_endpoint or 'not set'})"
-        for c in configs
-        if not (o := MetadataOptions.from_api(c.get("MetadataOptions"))).requires_imdsv2
-    ]
-    assert not weak, f"launch configurations in {aws.label} accept IMDSv1: {', '.join(weak)}"
+def test_launch_configuration_requires_imdsv2(launch_configuration):
+    """Only launch configurations an Auto Scaling group uses; groups that use launch templates
+    are judged by ec2-launch-template-imdsv2."""
+    options = launch_configuration.metadata_options
+    assert options.requires_imdsv2, (
+        f"launch configuration {launch_configuration.name} (used by "
+        f"{', '.join(launch_configuration.groups)}) accepts IMDSv1: "
+        f"HttpTokens={options.http_tokens or 'not set'}, "
+        f"HttpEndpoint={options.http_endpoint or 'not set'}"
+    )

@@ -74,13 +74,10 @@ def test_customer_policy_not_full_admin(iam_policy, aws):
     remediation="aws iam delete-user-policy / delete-group-policy / delete-role-policy "
     "--policy-name <name> ... and grant least privilege through managed policies",
 )
-def test_inline_policies_not_full_admin(aws_account):
-    offenders = [p.describe() for p in directory(aws_account).inline_policies()
-                 if full_admin(p.document, p.describe())]
-    assert not offenders, (
-        f"account {aws_account.account_id}: {len(offenders)} inline polic"
-        f"{'y allows' if len(offenders) == 1 else 'ies allow'} every action on every "
-        f"resource: {'; '.join(offenders)}"
+def test_inline_policy_not_full_admin(iam_inline_policy):
+    """Every inline policy of every user, group and role, one test each."""
+    assert not full_admin(iam_inline_policy.document, iam_inline_policy.describe()), (
+        f"{iam_inline_policy.describe()} allows every action on every resource"
     )
 
 
@@ -93,34 +90,24 @@ ADMIN_REMEDIATION = ("aws iam detach-user-policy / detach-group-policy / detach-
 @pytest.mark.severity("critical")
 @pytest.mark.control(
     "iam-no-administratoraccess-for-humans",
-    title="IAM users and groups do not get AdministratorAccess or full-admin policies",
+    title="IAM users and roles that are not allow-listed do not get AdministratorAccess or "
+    "full-admin policies",
     remediation=ADMIN_REMEDIATION,
 )
-def test_user_is_not_admin(iam_user, aws, aws_settings):
-    """A user fails for AdministratorAccess or a ``*``-on-``*`` policy, held directly or
-    through a group (so every group with members is covered), for policies that together
-    allow everything, or for a definite path of the escalation graph to an administrator
-    (conditional paths are iam-principal-no-privilege-escalation's)."""
-    if _allow_listed(aws_settings, iam_user.name):
-        pytest.skip(f"user {iam_user.name} is allow-listed in aws_admin_role_allowlist")
-    grants = _admin_sources(aws, _principal(aws, "user", iam_user.name))
-    assert not grants, f"user {iam_user.name} is an administrator through {'; '.join(grants)}"
-
-
-@pytest.mark.severity("critical")
-@pytest.mark.control(
-    "iam-no-administratoraccess-for-humans",
-    title="Roles that are not allow-listed do not get AdministratorAccess or full-admin policies",
-    remediation=ADMIN_REMEDIATION,
-)
-def test_role_is_not_admin(iam_role, aws, aws_settings):
-    if iam_role.service_linked:
-        pytest.skip(f"{iam_role.name} is a service-linked role managed by AWS")
-    if _allow_listed(aws_settings, iam_role.name):
-        pytest.skip(f"role {iam_role.name} is allow-listed in aws_admin_role_allowlist")
-    grants = _admin_sources(aws, _principal(aws, "role", iam_role.name))
+def test_principal_is_not_admin(iam_principal, aws, aws_settings):
+    """A user or role fails for AdministratorAccess or a ``*``-on-``*`` policy, held directly
+    or (users) through a group, so every group with members is covered; for policies that
+    together allow everything; or for a definite path of the escalation graph to an
+    administrator (conditional paths are iam-principal-no-privilege-escalation's).
+    Service-linked roles and names in aws_admin_role_allowlist are skipped."""
+    if iam_principal.service_linked:
+        pytest.skip(f"{iam_principal.name} is a service-linked role managed by AWS")
+    if _allow_listed(aws_settings, iam_principal.principal_name):
+        pytest.skip(f"{iam_principal.name} is allow-listed in aws_admin_role_allowlist")
+    grants = _admin_sources(aws, _principal(aws, iam_principal.kind,
+                                            iam_principal.principal_name))
     assert not grants, (
-        f"role {iam_role.name} is an administrator through {'; '.join(grants)} "
+        f"{iam_principal.name} is an administrator through {'; '.join(grants)} "
         "and is not in aws_admin_role_allowlist"
     )
 

@@ -50,7 +50,7 @@ def _principal(aws, kind, name):
 @pytest.mark.severity("high")
 @pytest.mark.control(
     "iam-policy-no-privilege-escalation",
-    title="No attached customer-managed policy enables a known privilege escalation",
+    title="No attached customer-managed or inline policy enables a known privilege escalation",
     remediation=PRIVESC_REMEDIATION,
 )
 def test_managed_policy_has_no_escalation(iam_policy, aws):
@@ -72,33 +72,40 @@ def test_managed_policy_has_no_escalation(iam_policy, aws):
 @pytest.mark.severity("high")
 @pytest.mark.control(
     "iam-policy-no-privilege-escalation",
-    title="No inline policy enables a known privilege escalation",
+    title="No attached customer-managed or inline policy enables a known privilege escalation",
     remediation=PRIVESC_REMEDIATION,
 )
-def test_inline_policies_have_no_escalation(aws_account):
-    offenders = []
-    for policy in directory(aws_account).inline_policies():
-        if full_admin(policy.document, policy.describe()):
-            continue  # reported by iam-inline-policy-no-full-admin
-        findings = policy_escalations(policy.document, policy.describe())
-        if findings:
-            offenders.append(f"{policy.describe()} {_escalates(findings)}: "
-                             f"{describe_findings(findings, limit=3)}")
-    assert not offenders, (
-        f"account {aws_account.account_id}: {len(offenders)} inline polic"
-        f"{'y enables' if len(offenders) == 1 else 'ies enable'} privilege escalation: "
-        f"{' || '.join(offenders)}"
+def test_inline_policy_has_no_escalation(iam_inline_policy):
+    """Full-admin inline policies are reported by iam-inline-policy-no-full-admin instead."""
+    what = iam_inline_policy.describe()
+    if full_admin(iam_inline_policy.document, what):
+        pytest.skip(f"{what} grants full admin: reported by iam-inline-policy-no-full-admin")
+    findings = policy_escalations(iam_inline_policy.document, what)
+    assert not findings, (
+        f"{what} {_escalates(findings)} privileges: {describe_findings(findings)}"
     )
 
 
-def _check_principal(aws, aws_settings, kind, name):
+@pytest.mark.severity("high")
+@pytest.mark.control(
+    "iam-principal-no-privilege-escalation",
+    title="No IAM user or role that is not an admin can escalate its privileges",
+    remediation=PRIVESC_REMEDIATION,
+)
+def test_principal_cannot_escalate(iam_principal, aws, aws_settings):
+    """Merged inline, attached and (users) group policies within the permissions boundary,
+    followed through the account's escalation graph. Passing a role counts only for a role
+    that trusts the launched service and leads to an administrator (``iam:PassedToService``
+    and PassRole's resources respected). SCPs are not read (a member account usually cannot
+    read them)."""
+    name = iam_principal.principal_name
     if any(fnmatchcase(name, g) for g in aws_settings.tunable("aws_admin_role_allowlist")):
-        pytest.skip(f"{kind} {name} is allow-listed in aws_admin_role_allowlist")
-    principal = _principal(aws, kind, name)
-    if principal.service_linked:
-        pytest.skip(f"{name} is a service-linked role managed by AWS")
+        pytest.skip(f"{iam_principal.name} is allow-listed in aws_admin_role_allowlist")
+    if iam_principal.service_linked:
+        pytest.skip(f"{iam_principal.name} is a service-linked role managed by AWS")
+    principal = _principal(aws, iam_principal.kind, name)
     if is_admin(principal):
-        pytest.skip(f"{kind} {name} is already an administrator: reported by "
+        pytest.skip(f"{iam_principal.name} is already an administrator: reported by "
                     "iam-no-administratoraccess-for-humans")
     path, findings = principal_escalations(directory(aws), principal)
     problems = []
@@ -107,39 +114,13 @@ def _check_principal(aws, aws_settings, kind, name):
         problems.append(f"{how} to administrator: {describe_path(path)}")
     if findings:
         problems.append(f"{_escalates(findings)} privileges: {describe_findings(findings)}")
-    assert not problems, f"{kind} {name} {' | '.join(problems)}"
-
-
-@pytest.mark.severity("high")
-@pytest.mark.control(
-    "iam-principal-no-privilege-escalation",
-    title="No IAM user that is not an admin can escalate its privileges",
-    remediation=PRIVESC_REMEDIATION,
-)
-def test_user_cannot_escalate(iam_user, aws, aws_settings):
-    """Merged inline, attached and group policies within the permissions boundary, followed
-    through the account's escalation graph. SCPs are not read (a member account usually
-    cannot read them)."""
-    _check_principal(aws, aws_settings, "user", iam_user.name)
-
-
-@pytest.mark.severity("high")
-@pytest.mark.control(
-    "iam-principal-no-privilege-escalation",
-    title="No IAM role that is not an admin can escalate its privileges",
-    remediation=PRIVESC_REMEDIATION,
-)
-def test_role_cannot_escalate(iam_role, aws, aws_settings):
-    """Merged inline and attached policies within the permissions boundary. Passing a role
-    counts only for a role that trusts the launched service and leads to an administrator
-    (``iam:PassedToService`` and PassRole's resources respected)."""
-    _check_principal(aws, aws_settings, "role", iam_role.name)
+    assert not problems, f"{iam_principal.name} {' | '.join(problems)}"
 
 
 @pytest.mark.severity("high")
 @pytest.mark.control(
     "iam-no-permissive-role-assumption",
-    title="Customer-managed policies do not allow sts:AssumeRole on every role",
+    title="Customer-managed and inline policies do not allow sts:AssumeRole on every role",
     remediation="Name the roles in Resource (arn:aws:iam::<account>:role/<name>) or add a "
     "condition such as aws:ResourceAccount / aws:ResourceOrgID",
 )
@@ -155,17 +136,13 @@ def test_managed_policy_does_not_assume_any_role(iam_policy, aws):
 @pytest.mark.severity("high")
 @pytest.mark.control(
     "iam-no-permissive-role-assumption",
-    title="Inline policies do not allow sts:AssumeRole on every role",
+    title="Customer-managed and inline policies do not allow sts:AssumeRole on every role",
     remediation="Name the roles in Resource (arn:aws:iam::<account>:role/<name>) or add a "
     "condition such as aws:ResourceAccount / aws:ResourceOrgID",
 )
-def test_inline_policies_do_not_assume_any_role(aws_account):
-    offenders = []
-    for policy in directory(aws_account).inline_policies():
-        statements = permissive_assume_role(policy.document, policy.describe())
-        if statements:
-            offenders.append(f"{policy.describe()} ({', '.join(statements)})")
-    assert not offenders, (
-        f"account {aws_account.account_id}: inline policies allow sts:AssumeRole on "
-        f"Resource \"*\" without a condition: {'; '.join(offenders)}"
+def test_inline_policy_does_not_assume_any_role(iam_inline_policy):
+    statements = permissive_assume_role(iam_inline_policy.document, iam_inline_policy.describe())
+    assert not statements, (
+        f"{iam_inline_policy.describe()} allows sts:AssumeRole on Resource \"*\" without a "
+        f"condition ({', '.join(statements)})"
     )

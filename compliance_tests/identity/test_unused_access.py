@@ -24,42 +24,27 @@ def _unused(aws, arn, days, at):
 @pytest.mark.severity("medium")
 @pytest.mark.control(
     "iam-permissions-unused-90d",
-    title="IAM users hold no service permissions unused for 90 days",
+    title="IAM users and roles hold no service permissions unused for 90 days, and roles "
+    "are used",
     remediation=UNUSED_REMEDIATION,
 )
-def test_user_permissions_used(iam_user, aws, aws_settings):
-    """Users younger than the threshold pass: nothing of theirs can be unused that long."""
+def test_principal_permissions_used(iam_principal, aws, aws_settings):
+    """Principals younger than the threshold pass: nothing of theirs can be unused that long.
+    A role must also have been used (RoleLastUsed) within the threshold."""
     days = aws_settings.tunable_int("aws_unused_access_days")
     at = now()
-    if (age_days(iam_user.created, at) or 0) < days:
+    if iam_principal.service_linked:
+        pytest.skip(f"{iam_principal.name} is a service-linked role managed by AWS")
+    if (age_days(iam_principal.created, at) or 0) < days:
         return
-    services, shown = _unused(aws, iam_user.arn, days, at)
+    if iam_principal.kind == "role":
+        last_used = age_days(role_last_used(aws, iam_principal.principal_name), at)
+        assert last_used is not None and last_used < days, (
+            f"{iam_principal.name} has not been used in {days} days "
+            f"(RoleLastUsed: {'never' if last_used is None else f'{last_used} days ago'})"
+        )
+    services, shown = _unused(aws, iam_principal.arn, days, at)
     assert not services, (
-        f"user {iam_user.name} may use {len(services)} service(s) it has not used in {days} "
-        f"days: {shown}"
-    )
-
-
-@pytest.mark.severity("medium")
-@pytest.mark.control(
-    "iam-permissions-unused-90d",
-    title="IAM roles are used, and hold no service permissions unused for 90 days",
-    remediation=UNUSED_REMEDIATION,
-)
-def test_role_permissions_used(iam_role, aws, aws_settings):
-    days = aws_settings.tunable_int("aws_unused_access_days")
-    at = now()
-    if iam_role.service_linked:
-        pytest.skip(f"{iam_role.name} is a service-linked role managed by AWS")
-    if (age_days(iam_role.created, at) or 0) < days:
-        return
-    last_used = age_days(role_last_used(aws, iam_role.name), at)
-    assert last_used is not None and last_used < days, (
-        f"role {iam_role.name} has not been used in {days} days "
-        f"(RoleLastUsed: {'never' if last_used is None else f'{last_used} days ago'})"
-    )
-    services, shown = _unused(aws, iam_role.arn, days, at)
-    assert not services, (
-        f"role {iam_role.name} may use {len(services)} service(s) it has not used in {days} "
+        f"{iam_principal.name} may use {len(services)} service(s) it has not used in {days} "
         f"days: {shown}"
     )

@@ -10,10 +10,11 @@ import importlib
 import inspect
 import pkgutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
+from pytest_awscompliance.inventory import RESOURCE_TYPES
 from pytest_awscompliance.model.markers import ControlMeta, MarkerError, read_control
 from pytest_awscompliance.model.severity import RANK
 
@@ -28,6 +29,9 @@ class CatalogEntry:
     module: str
     function: str
     checks: str
+    granularity: str = ""
+    """What one test judges: ``account``, ``region`` or the resource fixture (``iam_user``);
+    several joined with ``, `` when the control's functions differ."""
 
 
 class _Marked:
@@ -93,24 +97,51 @@ def _checks(function: Any, meta: ControlMeta) -> str:
     return first or meta.title
 
 
-def bundled_controls(package: str = PACKAGE) -> list[CatalogEntry]:
-    """Every control of the bundled package, sorted by id (one entry per control id)."""
-    found: dict[str, CatalogEntry] = {}
+def granularity(function: Any) -> str:
+    """``account`` (``aws_account``), ``region`` (``aws``) or the resource fixture a control
+    takes: what one of its tests judges."""
+    names = list(inspect.signature(function).parameters)
+    resource = next((n for n in names if n in RESOURCE_TYPES), None)
+    if resource is not None:
+        return resource
+    return "region" if "aws" in names else "account"
+
+
+def control_functions(package: str = PACKAGE) -> list[tuple[ControlMeta, str, Any]]:
+    """``(metadata, module, function)`` of every bundled control function, in module order."""
+    found = []
     for module in _modules(package):
         for name, function in sorted(vars(module).items()):
             if not (name.startswith("test_") and inspect.isfunction(function)):
                 continue
             try:
-                meta = merge(_variants(function))
+                found.append((merge(_variants(function)), module.__name__, function))
             except MarkerError as exc:
                 raise MarkerError(f"{module.__name__}.{name}: {exc}") from None
-            found.setdefault(meta.id, CatalogEntry(meta, module.__name__, name,
-                                                   _checks(function, meta)))
-    return sorted(found.values(), key=lambda e: e.meta.id)
+    return found
+
+
+def bundled_controls(package: str = PACKAGE) -> list[CatalogEntry]:
+    """Every control of the bundled package, sorted by id (one entry per control id)."""
+    found: dict[str, CatalogEntry] = {}
+    kinds: dict[str, list[str]] = {}
+    for meta, module, function in control_functions(package):
+        kind = granularity(function)
+        if kind not in kinds.setdefault(meta.id, []):
+            kinds[meta.id].append(kind)
+        found.setdefault(meta.id, CatalogEntry(meta, module, function.__name__,
+                                               _checks(function, meta)))
+    return sorted((replace(e, granularity=", ".join(kinds[e.meta.id])) for e in found.values()),
+                  key=lambda e: e.meta.id)
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _granularity_cell(granularity: str) -> str:
+    return ", ".join(k if k in ("account", "region") else f"`{k}`"
+                     for k in granularity.split(", "))
 
 
 def render_markdown(entries: list[CatalogEntry]) -> str:
@@ -125,20 +156,26 @@ def render_markdown(entries: list[CatalogEntry]) -> str:
         f"{len(entries)} controls. Framework keys: `cis-aws-3.0` and `cis-aws-7.0` (CIS AWS "
         "Foundations Benchmark), `aws-fsbp` (AWS Foundational Security Best Practices), "
         "`aws-securityhub` (Security Hub controls outside FSBP).",
+        "",
+        "*One test per* says what one test of the control judges: an account setting "
+        "(`account`, id `account/global`), a region setting (`region`, id `account/region`) or "
+        "one resource of the named fixture (id `account/region/name`, see docs/fixtures.md).",
     ]
     areas: dict[str, list[CatalogEntry]] = {}
     for entry in entries:
         areas.setdefault(entry.module.split(".")[1], []).append(entry)
     for area, members in sorted(areas.items()):
         lines += ["", f"## {area}", "",
-                  "| id | severity | title | what it checks | frameworks | remediation | test |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| id | severity | title | one test per | what it checks | frameworks "
+                  "| remediation | test |",
+                  "|---|---|---|---|---|---|---|---|"]
         for entry in sorted(members, key=lambda e: (-RANK[e.meta.severity], e.meta.id)):
             meta = entry.meta
             frameworks = "<br>".join(f"{k}: {v}" for k, v in sorted(meta.frameworks.items()))
             where = f"`{entry.module.removeprefix(PACKAGE + '.')}::{entry.function}`"
             lines.append("| " + " | ".join(_cell(c) for c in (
-                f"`{meta.id}`", meta.severity, meta.title, entry.checks, frameworks,
+                f"`{meta.id}`", meta.severity, meta.title, _granularity_cell(entry.granularity),
+                entry.checks, frameworks,
                 meta.remediation, where)) + " |")
     return "\n".join(lines) + "\n"
 

@@ -16,10 +16,13 @@ from pytest_awscompliance.engine.runtime import Runtime, split_target
 from pytest_awscompliance.inventory import RESOURCE_TYPES
 from pytest_awscompliance.model.resources import (
     Bucket,
+    InlinePolicy,
     Instance,
+    LaunchConfiguration,
     LaunchTemplate,
     LogGroup,
     ManagedPolicy,
+    Principal,
     Repository,
     Role,
     SecurityGroup,
@@ -90,6 +93,18 @@ def iam_role(request: pytest.FixtureRequest) -> Role:
 
 
 @pytest.fixture
+def iam_principal(request: pytest.FixtureRequest) -> Principal:
+    """Each IAM user and role of each account (``user/<name>``, ``role/<name>``)."""
+    return _resource(request, "iam_principal")
+
+
+@pytest.fixture
+def iam_inline_policy(request: pytest.FixtureRequest) -> InlinePolicy:
+    """Each inline policy of each user, group and role (``role/<owner>/<policy>``)."""
+    return _resource(request, "iam_inline_policy")
+
+
+@pytest.fixture
 def iam_policy(request: pytest.FixtureRequest) -> ManagedPolicy:
     """Each customer-managed IAM policy of each account."""
     return _resource(request, "iam_policy")
@@ -117,6 +132,12 @@ def vpc(request: pytest.FixtureRequest) -> Vpc:
 def launch_template(request: pytest.FixtureRequest) -> LaunchTemplate:
     """Each EC2 launch template of each account and region."""
     return _resource(request, "launch_template")
+
+
+@pytest.fixture
+def launch_configuration(request: pytest.FixtureRequest) -> LaunchConfiguration:
+    """Each launch configuration an Auto Scaling group uses, per account and region."""
+    return _resource(request, "launch_configuration")
 
 
 @pytest.fixture

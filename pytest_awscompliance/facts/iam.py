@@ -13,9 +13,8 @@ from pytest_awscompliance.engine.context import AwsContext
 from pytest_awscompliance.engine.jobs import call, once, wait_for
 from pytest_awscompliance.facts import credential_report
 from pytest_awscompliance.facts.credential_report import CredentialRow
+from pytest_awscompliance.inventory.iam import authorization_details
 from pytest_awscompliance.model.errors import AwsApiError
-
-AUTHORIZATION_FILTER = ("User", "Group", "Role", "LocalManagedPolicy")
 
 _DIRECTORIES: weakref.WeakKeyDictionary[Any, dict[str, Directory]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
@@ -41,12 +40,6 @@ def password_policy(aws: AwsContext) -> dict[str, Any] | None:
 
 
 # --- who holds what -------------------------------------------------------------------------
-
-def authorization_details(aws: AwsContext) -> dict[str, Any]:
-    """``GetAccountAuthorizationDetails`` for users, groups, roles and local policies."""
-    return aws.paginate("iam", "get_account_authorization_details",
-                        Filter=list(AUTHORIZATION_FILTER))
-
 
 def aws_policy_document(aws: AwsContext, arn: str) -> dict[str, Any] | None:
     """The default version document of an AWS-managed policy (``None`` if it is gone)."""

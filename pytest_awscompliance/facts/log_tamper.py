@@ -32,7 +32,6 @@ from pytest_awscompliance.analysis.org_layout import path_targets
 from pytest_awscompliance.analysis.principals import Directory, Principal
 from pytest_awscompliance.engine.context import GLOBAL, AwsContext
 from pytest_awscompliance.facts.cloudtrail import owned_buckets, trail_account, visible_trails
-from pytest_awscompliance.facts.iam import directory
 from pytest_awscompliance.facts.logs import alarms_on, log_group_of, metric_alarms, metric_filters
 from pytest_awscompliance.facts.organizations import (
     attached_scps,
@@ -261,10 +260,10 @@ def describe(found: dict[str, list[Grant]], probed: Iterable[str] = ()) -> str:
     return ", ".join(parts)
 
 
-def logging_tamperers(aws: AwsContext, allowlist: Iterable[str]
-                      ) -> tuple[dict[str, list[Grant]], Sequence[str], str | None]:
-    """Who can tamper with the account's logging, the actions asked, and an SCP caveat."""
+def principal_tampering(aws: AwsContext, principal: Principal
+                        ) -> tuple[list[Grant], Sequence[str], str | None]:
+    """The tamper actions one principal may perform, the actions asked, and an SCP caveat."""
     requests = probes(aws)
     levels, caveat = scp_levels(aws)
-    found = tamperers(directory(aws), requests, allowlist, levels, aws.account_id)
-    return found, list(dict.fromkeys(p.action for p in requests)), caveat
+    return (grants(principal, requests, levels, aws.account_id),
+            list(dict.fromkeys(p.action for p in requests)), caveat)

@@ -1,9 +1,29 @@
-"""IAM users and roles."""
+"""IAM users, roles, principals (users and roles), inline and customer-managed policies."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pytest_awscompliance.engine.context import AwsContext
-from pytest_awscompliance.model.resources import ManagedPolicy, Role, User
+from pytest_awscompliance.model.resources import (
+    INLINE_POLICY_MARK,
+    InlinePolicy,
+    ManagedPolicy,
+    Principal,
+    Role,
+    User,
+)
+
+AUTHORIZATION_FILTER = ("User", "Group", "Role", "LocalManagedPolicy")
+INLINE_LISTS = (("UserDetailList", "user", "UserName", "UserPolicyList"),
+                ("GroupDetailList", "group", "GroupName", "GroupPolicyList"),
+                ("RoleDetailList", "role", "RoleName", "RolePolicyList"))
+
+
+def authorization_details(aws: AwsContext) -> dict[str, Any]:
+    """``GetAccountAuthorizationDetails`` for users, groups, roles and local policies."""
+    return aws.paginate("iam", "get_account_authorization_details",
+                        Filter=list(AUTHORIZATION_FILTER))
 
 
 def users(aws: AwsContext) -> list[User]:
@@ -60,3 +80,33 @@ def policies(aws: AwsContext) -> list[ManagedPolicy]:
         )
         for item in listed
     ]
+
+
+def principals(aws: AwsContext) -> list[Principal]:
+    """Users and roles as one type: ``user/<name>`` and ``role/<name>``."""
+    return [
+        Principal(account_id=aws.account_id, region="global", name=f"{kind}/{p.name}",
+                  arn=p.arn, raw=p.raw, kind=kind, principal_name=p.name,
+                  path=p.raw.get("Path", "/"), created=p.created)
+        for kind, found in (("user", users(aws)), ("role", roles(aws)))
+        for p in found
+    ]
+
+
+def inline_policies(aws: AwsContext) -> list[InlinePolicy]:
+    """Every inline policy of every user, group and role (``GetAccountAuthorizationDetails``,
+    the read the IAM facts share)."""
+    details = authorization_details(aws)
+    found = []
+    for list_key, kind, name_key, policy_key in INLINE_LISTS:
+        for owner in details.get(list_key, []):
+            for item in owner.get(policy_key, []):
+                found.append(InlinePolicy(
+                    account_id=aws.account_id, region="global",
+                    name=f"{kind}/{owner[name_key]}/{item['PolicyName']}",
+                    arn=f"{owner['Arn']}{INLINE_POLICY_MARK}{item['PolicyName']}",
+                    raw=item, owner_kind=kind, owner_name=owner[name_key],
+                    owner_arn=owner["Arn"], policy_name=item["PolicyName"],
+                    document=item.get("PolicyDocument"),
+                ))
+    return found

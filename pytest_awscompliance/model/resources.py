@@ -74,6 +74,50 @@ class Role(Resource):
 
 
 @dataclass(frozen=True)
+class Principal(Resource):
+    """An IAM user or role. ``name`` is ``user/<name>`` or ``role/<name>`` (a user and a role
+    may share a name); ``principal_name`` is the bare name."""
+
+    kind: str = ""  # "user" or "role"
+    principal_name: str = ""
+    path: str = "/"
+    created: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}/{self.principal_name}"
+
+    @property
+    def service_linked(self) -> bool:
+        return self.kind == "role" and self.path.startswith("/aws-service-role/")
+
+
+INLINE_POLICY_MARK = "#inline-policy/"
+"""An inline policy has no ARN: its ``arn`` is the owner's ARN, this mark and the policy
+name (``arn:aws:iam::111122223333:role/app#inline-policy/s3-write``)."""
+
+
+@dataclass(frozen=True)
+class InlinePolicy(Resource):
+    """An inline policy of a user, group or role. ``name`` is ``<kind>/<owner>/<policy>``
+    (``role/app/s3-write``); ``arn`` is the owner's ARN + ``#inline-policy/<policy>``."""
+
+    owner_kind: str = ""  # "user", "group" or "role"
+    owner_name: str = ""
+    owner_arn: str = ""
+    policy_name: str = ""
+    document: Any = field(default=None, repr=False, compare=False)
+    """The policy document (a dict), ``None`` if it could not be read."""
+
+    @property
+    def owner(self) -> str:
+        return f"{self.owner_kind}/{self.owner_name}"
+
+    def describe(self) -> str:
+        return f"inline policy {self.name}"
+
+
+@dataclass(frozen=True)
 class ManagedPolicy(Resource):
     """A customer-managed IAM policy (the document is read by the controls that need it)."""
 
@@ -119,6 +163,15 @@ class LaunchTemplate(Resource):
     template_id: str = ""
     default_version: int = 0
     latest_version: int = 0
+
+
+@dataclass(frozen=True)
+class LaunchConfiguration(Resource):
+    """An Auto Scaling launch configuration that at least one group launches from."""
+
+    metadata_options: MetadataOptions = MetadataOptions(None, None)
+    groups: tuple[str, ...] = ()
+    """The Auto Scaling groups that use it, sorted."""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ RESOURCE_TYPES = {
     ("ec2", "security-group"): "AwsEc2SecurityGroup",
     ("ec2", "vpc"): "AwsEc2Vpc",
     ("ec2", "launch-template"): "AwsEc2LaunchTemplate",
+    ("autoscaling", "launchConfiguration"): "AwsAutoScalingLaunchConfiguration",
     ("iam", "user"): "AwsIamUser",
     ("iam", "role"): "AwsIamRole",
     ("iam", "policy"): "AwsIamPolicy",

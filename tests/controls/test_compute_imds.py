@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.controls.waiver_helpers import assert_waives_only, scan_waiving
 from tests.harness import FAILING, PASSING, REGION, MotoWorld, control_file, scan
 from tests.stubs import answer, deny
 
@@ -106,13 +107,31 @@ def test_imds_defaults_templates_and_launch_configurations(
         messages[f"{lt}[{FAILING}/{REGION}/lt-unset]"]
     assert "leaves HttpTokens unset" in messages[f"{lt}[{FAILING}/{REGION}/lt-hop-limit-only]"]
 
-    lc = "test_launch_configurations_require_imdsv2"
-    assert outcomes[f"{lc}[{PASSING}/{REGION}]"] == "passed"
-    assert outcomes[f"{lc}[{FAILING}/{REGION}]"] == "failed"
-    assert messages[f"{lc}[{FAILING}/{REGION}]"].endswith(
-        "lc-optional (HttpTokens=optional, HttpEndpoint=enabled), "
-        "lc-unset (HttpTokens=not set, HttpEndpoint=not set)")
-    assert outcomes[f"{lc}[{THIRD}/{REGION}]"] == "skipped"
+    lc = "test_launch_configuration_requires_imdsv2"
+    assert outcomes[f"{lc}[{PASSING}/{REGION}/lc-required]"] == "passed"
+    assert outcomes[f"{lc}[{FAILING}/{REGION}/lc-optional]"] == "failed"
+    assert outcomes[f"{lc}[{FAILING}/{REGION}/lc-unset]"] == "failed"
+    assert messages[f"{lc}[{FAILING}/{REGION}/lc-optional]"].startswith(
+        "launch configuration lc-optional (used by lc-optional-group) accepts IMDSv1: "
+        "HttpTokens=optional, HttpEndpoint=enabled")
+    assert messages[f"{lc}[{FAILING}/{REGION}/lc-unset]"].startswith(
+        "launch configuration lc-unset (used by lc-unset-group) accepts IMDSv1: "
+        "HttpTokens=not set, HttpEndpoint=not set")
+    # no group uses lc-unused, and the third account has none: nothing to judge, no test
+    assert not [k for k in outcomes if k.startswith(lc) and ("lc-unused" in k or THIRD in k)]
+
+
+def test_one_waiver_waives_one_launch_configuration(pytester: pytest.Pytester,
+                                                    world: MotoWorld) -> None:
+    launch_config(world, FAILING, "lc-unset", None)
+    launch_config(world, FAILING, "lc-optional", OPTIONAL)
+    arn = world.client(FAILING, "autoscaling").describe_launch_configurations(
+        LaunchConfigurationNames=["lc-unset"])["LaunchConfigurations"][0]["LaunchConfigurationARN"]
+    lc = "test_launch_configuration_requires_imdsv2"
+    tests = [f"{lc}[{FAILING}/{REGION}/{n}]" for n in ("lc-unset", "lc-optional")]
+    result = scan_waiving(pytester, IMDS, "autoscaling-launch-config-imdsv2", arn,
+                          args=["-k", lc])
+    assert_waives_only(result, tests[0], tests)
 
 
 def test_ec2_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,

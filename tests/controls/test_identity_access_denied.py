@@ -58,6 +58,6 @@ def test_every_identity_read_denied(pytester: pytest.Pytester, world: MotoWorld,
     assert "missing permission iam:GenerateCredentialReport" in result.messages[
         f"test_root_mfa_enabled[{FAILING}/global]"]
     assert "missing permission iam:GenerateServiceLastAccessedDetails" in result.messages[
-        f"test_user_permissions_used[{FAILING}/global/someone]"]
+        f"test_principal_permissions_used[{FAILING}/global/user/someone]"]
     assert "missing permission iam:GetRole" in result.messages[
-        f"test_role_permissions_used[{FAILING}/global/app]"]
+        f"test_principal_permissions_used[{FAILING}/global/role/app]"]

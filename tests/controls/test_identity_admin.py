@@ -13,6 +13,7 @@ from tests.controls.identity_helpers import (  # noqa: F401 - fast_polls is a fi
     fast_polls,
     policy,
 )
+from tests.controls.waiver_helpers import assert_waives_only, scan_waiving
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
 
 MANAGED = json.loads(aws_managed_policies_data)
@@ -84,23 +85,27 @@ def test_admin_and_least_privilege_controls(pytester: pytest.Pytester, world: Mo
     assert set(passing.values()) == {"passed", "skipped"}
     assert passing[f"test_customer_policy_not_full_admin[{PASSING}/global/unused-admin]"] \
         == "skipped"
-    assert passing[f"test_role_is_not_admin[{PASSING}/global/break-glass]"] == "skipped"
-    assert passing[f"test_user_is_not_admin[{PASSING}/global/reader]"] == "passed"
-    assert passing[f"test_user_is_not_admin[{PASSING}/global/dana]"] == "passed"  # trust
+    assert passing[f"test_principal_is_not_admin[{PASSING}/global/role/break-glass]"] \
+        == "skipped"
+    assert passing[f"test_principal_is_not_admin[{PASSING}/global/user/reader]"] == "passed"
+    assert passing[f"test_principal_is_not_admin[{PASSING}/global/user/dana]"] == "passed"
+    assert passing[f"test_inline_policy_not_full_admin[{PASSING}/global/group/assumers/"
+                   "assume-break-glass]"] == "passed"
 
     failing = {k.replace(f"{FAILING}/global", ""): v
                for k, v in result.for_account(FAILING).items()}
     assert failing == {
         "test_customer_policy_not_full_admin[/power]": "failed",
         "test_customer_policy_not_full_admin[/s3-all]": "skipped",
-        "test_inline_policies_not_full_admin[]": "failed",
-        "test_user_is_not_admin[/alice]": "failed",
-        "test_user_is_not_admin[/bob]": "failed",
-        "test_user_is_not_admin[/carl]": "failed",
-        "test_role_is_not_admin[/admin-role]": "failed",
+        "test_inline_policy_not_full_admin[/user/bob/everything]": "failed",
+        "test_inline_policy_not_full_admin[/user/carl/assume-admin]": "passed",
+        "test_principal_is_not_admin[/user/alice]": "failed",
+        "test_principal_is_not_admin[/user/bob]": "failed",
+        "test_principal_is_not_admin[/user/carl]": "failed",
+        "test_principal_is_not_admin[/role/admin-role]": "failed",
         "test_user_has_no_direct_policies[/carl]": "failed",
-        "test_role_is_not_admin[/ops]": "failed",
-        "test_role_is_not_admin[/shell]": "passed",
+        "test_principal_is_not_admin[/role/ops]": "failed",
+        "test_principal_is_not_admin[/role/shell]": "passed",
         "test_user_has_no_direct_policies[/alice]": "passed",
         "test_user_has_no_direct_policies[/bob]": "failed",
         "test_policy_has_no_service_wildcard[/power]": "failed",
@@ -112,15 +117,42 @@ def test_admin_and_least_privilege_controls(pytester: pytest.Pytester, world: Mo
         return result.messages[test.replace("[", f"[{FAILING}/global", 1)]
 
     assert "AWS-managed policy AdministratorAccess (via group admins)" in message(
-        "test_user_is_not_admin[/alice]")
-    assert "inline policy 'everything' of user/bob" in message(
-        "test_inline_policies_not_full_admin[]")
-    assert "customer-managed policy power" in message("test_role_is_not_admin[/ops]")
-    assert message("test_user_is_not_admin[/carl]") == (
-        "user carl is an administrator through the escalation path user/carl -> assume "
-        "role/admin-role")
+        "test_principal_is_not_admin[/user/alice]")
+    assert message("test_inline_policy_not_full_admin[/user/bob/everything]") == (
+        "inline policy user/bob/everything allows every action on every resource")
+    assert "customer-managed policy power" in message("test_principal_is_not_admin[/role/ops]")
+    assert message("test_principal_is_not_admin[/user/carl]") == (
+        "user/carl is an administrator through the escalation path user/carl -> assume "
+        "role/admin-role and is not in aws_admin_role_allowlist")
     assert "allows every action on every resource" in message(
         "test_customer_policy_not_full_admin[/power]")
     assert "allows whole services: s3:*" in message("test_policy_has_no_service_wildcard[/s3-all]")
     assert "iam:*" in message("test_policy_has_no_service_wildcard[/power]")
     assert "attached to role/shell" in message("test_cloudshell_full_access_not_attached[]")
+
+
+def test_inline_policy_resource_is_the_owner_arn_and_policy_name(
+        pytester: pytest.Pytester, world: MotoWorld) -> None:
+    """One waiver naming one inline policy waives that policy's result only."""
+    seed(world)
+    iam = world.client(FAILING, "iam")
+    iam.put_role_policy(RoleName="ops", PolicyName="all", PolicyDocument=policy(allow("*")))
+    result = scan_waiving(pytester, control_file("identity/test_admin_access.py"),
+                          "iam-inline-policy-no-full-admin",
+                          f"arn:aws:iam::{FAILING}:user/bob#inline-policy/everything",
+                          args=["-o", "aws_admin_role_allowlist=break-glass"])
+    bob = f"test_inline_policy_not_full_admin[{FAILING}/global/user/bob/everything]"
+    ops = f"test_inline_policy_not_full_admin[{FAILING}/global/role/ops/all]"
+    assert_waives_only(result, bob, [bob, ops])
+
+
+def test_one_principal_waiver_waives_that_principal_only(
+        pytester: pytest.Pytester, world: MotoWorld) -> None:
+    seed(world)
+    result = scan_waiving(pytester, control_file("identity/test_admin_access.py"),
+                          "iam-no-administratoraccess-for-humans",
+                          f"arn:aws:iam::{FAILING}:role/ops",
+                          args=["-o", "aws_admin_role_allowlist=break-glass"])
+    tests = [f"test_principal_is_not_admin[{FAILING}/global/{n}]"
+             for n in ("role/ops", "role/admin-role", "user/alice", "user/bob", "user/carl")]
+    assert_waives_only(result, tests[0], tests)

@@ -12,6 +12,7 @@ from tests.controls.identity_helpers import (  # noqa: F401 - fast_polls is a fi
     fast_polls,
     policy,
 )
+from tests.controls.waiver_helpers import assert_waives_only, scan_waiving
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
 
 SERVICE_TRUST = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
@@ -160,8 +161,9 @@ def test_escalation_assumption_and_trust(pytester: pytest.Pytester, world: MotoW
                   args=["-o", "aws_admin_role_allowlist=breakglass-*"])
     passing = result.for_account(PASSING)
     assert {k for k, v in passing.items() if v != "passed"} == {
-        f"test_role_cannot_escalate[{PASSING}/global/lambda-only-admin]"}  # already admin
-    assert passing[f"test_user_cannot_escalate[{PASSING}/global/self-service]"] == "passed"
+        f"test_principal_cannot_escalate[{PASSING}/global/role/lambda-only-admin]"}  # admin
+    assert passing[f"test_principal_cannot_escalate[{PASSING}/global/user/self-service]"] \
+        == "passed"
 
     failing = {k.replace(f"{FAILING}/global", ""): v
                for k, v in result.for_account(FAILING).items()}
@@ -170,64 +172,101 @@ def test_escalation_assumption_and_trust(pytester: pytest.Pytester, world: MotoW
         "test_managed_policy_has_no_escalation[/lambda-deploy]",
         "test_managed_policy_has_no_escalation[/ec2-launch]",
         "test_managed_policy_has_no_escalation[/key-maker]",
-        "test_inline_policies_have_no_escalation[]",
-        "test_user_cannot_escalate[/dev]",
-        "test_user_cannot_escalate[/cond]",
-        "test_user_cannot_escalate[/hopper]",
-        "test_user_cannot_escalate[/self-writer]",
-        "test_role_cannot_escalate[/lambda-deployer]",
-        "test_role_cannot_escalate[/ci-runner]",
-        "test_role_cannot_escalate[/associator]",
+        "test_inline_policy_has_no_escalation[/user/cond/maybe-attach]",
+        "test_inline_policy_has_no_escalation[/user/self-writer/own-policy]",
+        "test_inline_policy_has_no_escalation[/role/ci-runner/deploy]",
+        "test_inline_policy_has_no_escalation[/role/ec2-passer/launch]",
+        "test_principal_cannot_escalate[/user/dev]",
+        "test_principal_cannot_escalate[/user/cond]",
+        "test_principal_cannot_escalate[/user/hopper]",
+        "test_principal_cannot_escalate[/user/self-writer]",
+        "test_principal_cannot_escalate[/role/lambda-deployer]",
+        "test_principal_cannot_escalate[/role/ci-runner]",
+        "test_principal_cannot_escalate[/role/associator]",
         "test_managed_policy_does_not_assume_any_role[/full]",
         "test_managed_policy_does_not_assume_any_role[/assume-any]",
-        "test_inline_policies_do_not_assume_any_role[]",
+        "test_inline_policy_does_not_assume_any_role[/user/cond/assume-all]",
+        "test_inline_policy_does_not_assume_any_role[/role/profile-admin/all]",
         "test_role_trust_not_public[/public-role]",
         "test_role_trust_not_public[/github-any]",
     }
     expected_skipped = {
         "test_managed_policy_has_no_escalation[/full]",  # full admin: the admin controls
+        "test_inline_policy_has_no_escalation[/role/profile-admin/all]",  # full admin
         "test_managed_policy_has_no_escalation[/s3-only]",  # not attached
         "test_managed_policy_has_no_escalation[/assume-any]",  # not attached
-        "test_user_cannot_escalate[/breakglass-user]",  # allow-listed
-        "test_role_cannot_escalate[/lambda-admin]",  # already admin
-        "test_role_cannot_escalate[/profile-admin]",  # already admin
+        "test_principal_cannot_escalate[/user/breakglass-user]",  # allow-listed
+        "test_principal_cannot_escalate[/role/lambda-admin]",  # already admin
+        "test_principal_cannot_escalate[/role/profile-admin]",  # already admin
     }
     assert {k for k, v in failing.items() if v == "failed"} == expected_failed
     assert {k for k, v in failing.items() if v == "skipped"} == expected_skipped
-    assert failing["test_role_cannot_escalate[/bounded]"] == "passed"  # boundary
-    assert failing["test_role_cannot_escalate[/ec2-launcher]"] == "passed"  # nothing to pass
-    assert failing["test_role_cannot_escalate[/weak-worker]"] == "passed"
-    assert failing["test_role_cannot_escalate[/ec2-passer]"] == "passed"  # admin trusts Lambda only
-    assert failing["test_role_cannot_escalate[/glue-passer]"] == "passed"  # PassedToService
+    assert failing["test_principal_cannot_escalate[/role/bounded]"] == "passed"  # boundary
+    assert failing["test_principal_cannot_escalate[/role/ec2-launcher]"] == "passed"  # nothing
+    assert failing["test_principal_cannot_escalate[/role/weak-worker]"] == "passed"
+    assert failing["test_principal_cannot_escalate[/role/ec2-passer]"] == "passed"  # Lambda only
+    assert failing["test_principal_cannot_escalate[/role/glue-passer]"] == "passed"  # service
 
     def message(test: str) -> str:
         return result.messages[test.replace("[", f"[{FAILING}/global", 1)]
 
-    assert message("test_user_cannot_escalate[/dev]") == (
-        "user dev can escalate to administrator: user/dev -> create a new version of policy "
+    assert message("test_principal_cannot_escalate[/user/dev]") == (
+        "user/dev can escalate to administrator: user/dev -> create a new version of policy "
         "policy-editor held by user/dev")
-    cond = message("test_user_cannot_escalate[/cond]")
-    assert "user cond can conditionally escalate to administrator: user/cond -> attach a " \
+    cond = message("test_principal_cannot_escalate[/user/cond]")
+    assert "user/cond can conditionally escalate to administrator: user/cond -> attach a " \
            "policy to user/cond (conditionally: iam:AttachUserPolicy only if Bool " \
            "aws:multifactorauthpresent)" in cond
-    assert message("test_role_cannot_escalate[/lambda-deployer]") == (
-        "role lambda-deployer can escalate to administrator: role/lambda-deployer -> pass "
+    assert message("test_principal_cannot_escalate[/role/lambda-deployer]") == (
+        "role/lambda-deployer can escalate to administrator: role/lambda-deployer -> pass "
         "role/lambda-admin to lambda (PassExistingRoleToNewLambdaThenInvoke)")
-    assert message("test_user_cannot_escalate[/hopper]") == (
-        "user hopper can escalate to administrator: user/hopper -> assume role/ci-runner -> "
+    assert message("test_principal_cannot_escalate[/user/hopper]") == (
+        "user/hopper can escalate to administrator: user/hopper -> assume role/ci-runner -> "
         "pass role/lambda-admin to lambda (PassExistingRoleToNewLambdaThenInvoke)")
-    assert message("test_user_cannot_escalate[/self-writer]") == (
-        "user self-writer can escalate to administrator: user/self-writer -> put an inline "
+    assert message("test_principal_cannot_escalate[/user/self-writer]") == (
+        "user/self-writer can escalate to administrator: user/self-writer -> put an inline "
         "policy on user/self-writer")
     assert "associate the instance profile of role/profile-admin with an instance" in message(
-        "test_role_cannot_escalate[/associator]")
+        "test_principal_cannot_escalate[/role/associator]")
     launch = message("test_managed_policy_has_no_escalation[/ec2-launch]")
     assert "conditionally" in launch and "CreateEC2WithExistingIP" in launch
-    inline = message("test_inline_policies_have_no_escalation[]")
-    assert "inline policy 'maybe-attach' of user/cond can conditionally escalate" in inline
-    assert "inline policy 'own-policy' of user/self-writer can escalate: PutUserPolicy" in inline
-    assert "glue-passer" not in inline  # iam:PassedToService names a service it cannot launch
-    assert "inline policy 'assume-all' of user/cond" in message(
-        "test_inline_policies_do_not_assume_any_role[]")
+    assert message("test_inline_policy_has_no_escalation[/user/cond/maybe-attach]").startswith(
+        "inline policy user/cond/maybe-attach can conditionally escalate")
+    assert message("test_inline_policy_has_no_escalation[/user/self-writer/own-policy]") \
+        .startswith("inline policy user/self-writer/own-policy can escalate privileges: "
+                    "PutUserPolicy")
+    # iam:PassedToService names a service it cannot launch
+    assert failing["test_inline_policy_has_no_escalation[/role/glue-passer/pass]"] == "passed"
+    assert message("test_inline_policy_does_not_assume_any_role[/user/cond/assume-all]") \
+        .startswith('inline policy user/cond/assume-all allows sts:AssumeRole on Resource "*"')
     assert 'Principal "*"' in message("test_role_trust_not_public[/public-role]")
     assert f"no {GITHUB}:sub condition" in message("test_role_trust_not_public[/github-any]")
+
+
+def test_one_waiver_per_inline_policy_and_principal(pytester: pytest.Pytester,
+                                                     world: MotoWorld) -> None:
+    """A waiver naming one inline policy (or one principal) waives that result only."""
+    seed_passing(world)
+    seed_failing(world)
+    path = control_file("identity/test_privilege_escalation.py")
+    allow = ["-o", "aws_admin_role_allowlist=breakglass-*"]
+    inline = [f"test_inline_policy_has_no_escalation[{FAILING}/global/{n}]"
+              for n in ("user/cond/maybe-attach", "user/self-writer/own-policy",
+                        "role/ci-runner/deploy")]
+    result = scan_waiving(pytester, path, "iam-policy-no-privilege-escalation",
+                          f"arn:aws:iam::{FAILING}:user/cond#inline-policy/maybe-attach",
+                          args=allow)
+    assert_waives_only(result, inline[0], inline)
+
+    assume = [f"test_inline_policy_does_not_assume_any_role[{FAILING}/global/{n}]"
+              for n in ("user/cond/assume-all", "role/profile-admin/all")]
+    result = scan_waiving(pytester, path, "iam-no-permissive-role-assumption",
+                          f"arn:aws:iam::{FAILING}:role/profile-admin#inline-policy/all",
+                          args=allow)
+    assert_waives_only(result, assume[1], assume)
+
+    principals = [f"test_principal_cannot_escalate[{FAILING}/global/{n}]"
+                  for n in ("user/hopper", "user/dev", "role/ci-runner")]
+    result = scan_waiving(pytester, path, "iam-principal-no-privilege-escalation",
+                          f"arn:aws:iam::{FAILING}:user/hopper", args=allow)
+    assert_waives_only(result, principals[0], principals)

@@ -13,6 +13,7 @@ from tests.controls.identity_helpers import (  # noqa: F401 - fast_polls is a fi
     days_ago,
     fast_polls,
 )
+from tests.controls.waiver_helpers import assert_waives_only, scan_waiving
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
 from tests.stubs import answer
 
@@ -95,9 +96,17 @@ def test_unused_permissions(pytester: pytest.Pytester, world: MotoWorld,
     assert sorted(a.rsplit(":", 1)[1] for a in advisor.generated) == [
         "role/busy", "role/half-used", "user/old-active", "user/old-idle"]  # not the young ones
 
-    idle_user = result.messages[f"test_user_permissions_used[{FAILING}/global/old-idle]"]
+    idle_user = result.messages[f"test_principal_permissions_used[{FAILING}/global/user/old-idle]"]
     assert "may use 2 service(s) it has not used in 90 days: ec2 (never), s3 (120 d)" in idle_user
-    idle_role = result.messages[f"test_role_permissions_used[{FAILING}/global/idle-role]"]
+    idle_role = result.messages[f"test_principal_permissions_used[{FAILING}/global/role/idle-role]"]
     assert "has not been used in 90 days (RoleLastUsed: never)" in idle_role
-    half = result.messages[f"test_role_permissions_used[{FAILING}/global/half-used]"]
+    half = result.messages[f"test_principal_permissions_used[{FAILING}/global/role/half-used]"]
     assert "dynamodb (never)" in half and "logs" not in half
+    assert idle_user.startswith("user/old-idle may use") and half.startswith("role/half-used")
+
+    # one waiver naming one role waives that role's result only
+    tests = [f"test_principal_permissions_used[{FAILING}/global/{n}]"
+             for n in ("role/idle-role", "role/half-used", "user/old-idle")]
+    result = scan_waiving(pytester, control_file("identity/test_unused_access.py"),
+                          "iam-permissions-unused-90d", f"arn:aws:iam::{FAILING}:role/idle-role")
+    assert_waives_only(result, tests[0], tests)
