@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pytest_awscompliance.fleet import diff, html, merge, records
+from pytest_awscompliance.fleet.closed import closed_lines
 from pytest_awscompliance.model.severity import LEVELS, parse_level
 from pytest_awscompliance.reporting import ocsf
 from pytest_awscompliance.settings import outputs
@@ -88,8 +89,8 @@ def run_merge(args: argparse.Namespace) -> int:
     complete = sum(1 for s in merged.shards if not s.problem)
     print(f"merged {complete}/{len(merged.shards)} shard(s): {len(merged.accounts)} account(s),"
           f" {len(merged.findings)} finding(s)")
-    for target in merged.closed:
-        print(f"closed by SCP, out of scope: {target['target']}")
+    for line in closed_lines({c["target"]: c["reason"] for c in merged.closed}):
+        print(line)
     for shard in merged.shards:
         if shard.problem:
             print(f"incomplete: {shard.problem}")
