@@ -200,6 +200,54 @@ def test_resume_skips_complete_shards_and_completes_the_merge(org: Org) -> None:
     assert awscompliance("merge", *[org.shard_dir(i) for i in range(SHARDS)]).returncode == 1
 
 
+def test_merge_into_one_output_dir_with_a_manifest(org: Org, tmp_path: Path) -> None:
+    dirs = [org.shard_dir(i) for i in range(SHARDS)]
+    out = tmp_path / "organization" / "nightly"  # created, parents too
+    result = awscompliance("merge", *dirs, "--output-dir", out)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"merged output: {out} (manifest.json)" in result.stdout
+    data = json.loads((out / "manifest.json").read_text())
+    assert data["shard"] is None and data["exit_status"] == 1
+    assert data["accounts"] == data["organization_accounts"] == ACCOUNTS
+    assert data["files"] == {n: n for n in ("findings.json", "junit.xml", "report.html")}
+    assert [d["shard"]["index"] for d in data["merged_from"]] == [1, 2, 3, 4]
+    assert data["versions"]["botocore"] and data["counts"] == {"passed": 18, "failed": 6}
+    whole = records.load(org.root / "whole.json")
+    assert outcomes(records.load(out)) == outcomes(whole)
+    assert "b-300000000002" in (out / "report.html").read_text()
+    assert sum(int(s.get("tests")) for s in
+               ET.parse(out / "junit.xml").getroot().findall("testsuite")) == 2 * len(ACCOUNTS)
+    # The merged directory is a scan in its own right: diff and merge read it.
+    changes = diff.compare(whole, records.load(out))
+    assert {c for c, found in changes.items() if found} == {"still_failing"}
+    assert awscompliance("diff", org.root / "whole.json", out, "--fail-on", "info").returncode == 0
+    assert awscompliance("merge", out).returncode == 1
+    # A merge with an account NOT SCANNED writes exit status 2: itself incomplete.
+    partial = tmp_path / "partial"
+    assert awscompliance("merge", *dirs[:3], "--output-dir", partial).returncode == 2
+    assert json.loads((partial / "manifest.json").read_text())["exit_status"] == 2
+    assert awscompliance("merge", partial).returncode == 2
+
+
+@pytest.mark.parametrize(("extra", "line"), [
+    (["--html", "r.html"], "--html: not with --output-dir"),
+    (["--output-dir", "SHARD"], "is one of the directories being merged"),
+    (["--output-dir", "FILE"], "exists and is not a directory"),
+])
+def test_merge_output_dir_refuses_bad_input(org: Org, tmp_path: Path, extra: list[str],
+                                            line: str) -> None:
+    before = sorted(p.name for p in org.shard_dir(0).iterdir())
+    (tmp_path / "FILE").write_text("x")
+    args = [str(org.shard_dir(0)) if a == "SHARD" else str(tmp_path / a) if a == "FILE" else a
+            for a in extra]
+    if "--output-dir" not in args:
+        args += ["--output-dir", str(tmp_path / "out")]
+    result = awscompliance("merge", org.shard_dir(0), *args)
+    assert result.returncode == 4 and line in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+    assert sorted(p.name for p in org.shard_dir(0).iterdir()) == before
+
+
 def test_a_shard_under_xdist_writes_the_same_findings(org: Org, tmp_path: Path) -> None:
     out = tmp_path / "shard-1-xdist"
     proc = subprocess.run(
