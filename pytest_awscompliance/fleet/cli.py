@@ -35,12 +35,33 @@ def _level(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+MERGE_DESCRIPTION = """Merge the output directories of a sharded scan (written by
+pytest --compliance-output-dir) into one report set for the whole organization."""
+MERGE_EPILOG = """exit status:
+  0  every account scanned, nothing failed
+  1  every account scanned; failures or errors
+  2  an account NOT SCANNED: its shard missing, failed or incomplete
+     (the reports are still written)
+  4  bad input; nothing written"""
+DIFF_DESCRIPTION = """Compare two scans: new failures, fixed, gone, still failing, new errors,
+newly waived (findings matched by control, account, region and resource), as a
+markdown summary fit for a pull request comment."""
+DIFF_EPILOG = """exit status:
+  0  no blocking change
+  1  a new failure at or above --fail-on
+  4  bad input"""
+
+
 def parser() -> argparse.ArgumentParser:
     top = Parser(prog="awscompliance", description="Merge and compare pytest-awscompliance "
-                 "scans (see docs/organizations.md).")
-    sub = top.add_subparsers(dest="command", required=True, parser_class=Parser)
-    m = sub.add_parser("merge", help="merge shard output directories into one report set")
-    m.add_argument("directories", nargs="+", type=Path, metavar="DIR")
+                 "scans (see docs/organizations.md). Also: python -m pytest_awscompliance.")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=Parser,
+                             metavar="{merge,diff}")
+    raw = argparse.RawDescriptionHelpFormatter
+    m = sub.add_parser("merge", help="merge shard output directories into one report set",
+                       description=MERGE_DESCRIPTION, epilog=MERGE_EPILOG, formatter_class=raw)
+    m.add_argument("directories", nargs="+", type=Path, metavar="DIR",
+                   help="a shard's output directory (one per shard)")
     m.add_argument("--output-dir", type=Path, metavar="DIR",
                    help=f"write the whole merged set into DIR: {manifest.FINDINGS}, "
                         f"{manifest.JUNIT}, {REPORT_HTML} and, last, {manifest.NAME}")
@@ -49,13 +70,15 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--html", type=Path, metavar="PATH", help="self-contained HTML page")
     m.add_argument("--fail-on-severity", type=_level, metavar="LEVEL",
                    help=f"failures below LEVEL do not fail the merge ({', '.join(LEVELS)})")
-    d = sub.add_parser("diff", help="what changed between two scans")
-    d.add_argument("old", type=Path, metavar="OLD", help="OCSF file or directory")
-    d.add_argument("new", type=Path, metavar="NEW", help="OCSF file or directory")
+    d = sub.add_parser("diff", help="what changed between two scans",
+                       description=DIFF_DESCRIPTION, epilog=DIFF_EPILOG, formatter_class=raw)
+    d.add_argument("old", type=Path, metavar="OLD",
+                   help="the earlier scan: an OCSF file, or a directory holding findings.json")
+    d.add_argument("new", type=Path, metavar="NEW", help="the later scan (the same)")
     d.add_argument("--markdown", type=Path, metavar="PATH",
                    help="write the summary there (default: print it)")
     d.add_argument("--fail-on", type=_level, metavar="LEVEL",
-                   help="exit 1 when a new failure is at or above LEVEL")
+                   help=f"exit 1 when a new failure is at or above LEVEL ({', '.join(LEVELS)})")
     return top
 
 

@@ -112,3 +112,18 @@ def test_a_failed_shard_is_named_not_merged(tmp_path: Path,
     assert cli.main(["merge", str(shard)]) == 2
     assert "NOT SCANNED 111111111111: " in capsys.readouterr().out
     assert "shard 1/1 failed (exit status 3)" in str(cli.merge.collect([shard]).not_scanned)
+
+
+def test_the_console_script_and_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["awscompliance"] == "pytest_awscompliance.fleet.cli:main"
+    for command, words in ((["merge"], ["--output-dir DIR", "2  an account NOT SCANNED"]),
+                           (["diff"], ["OLD", "1  a new failure at or above --fail-on"]),
+                           ([], ["merge", "diff", "python -m pytest_awscompliance"])):
+        with pytest.raises(SystemExit) as info:
+            cli.main([*command, "--help"])
+        assert info.value.code == 0
+        out = capsys.readouterr().out
+        assert all(word in out for word in words), out
