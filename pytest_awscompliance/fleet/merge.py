@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,6 +185,38 @@ def junit(merged: Merged) -> ET.Element:
                                  name=f"{NOT_SCANNED}[{account}]")
             ET.SubElement(case, "error", message=f"NOT SCANNED: {reason}").text = reason
     return root
+
+
+def _common_versions(complete: list[Shard]) -> dict[str, str]:
+    """The shards' versions: one value where they agree, the distinct values joined if not."""
+    seen: dict[str, set[str]] = {}
+    for shard in complete:
+        for name, value in (shard.manifest or {}).get("versions", {}).items():
+            seen.setdefault(name, set()).add(str(value))
+    return {name: ", ".join(sorted(values)) for name, values in sorted(seen.items())}
+
+
+def merged_manifest(merged: Merged, status: int, files: dict[str, str]) -> dict[str, Any]:
+    """The manifest of a merged directory (``awscompliance merge --output-dir``): an unsharded
+    scan of the organization, with the shards it was merged from. Its exit status is the
+    merge's, so a merge with an account NOT SCANNED (2) is itself incomplete."""
+    complete = [s for s in merged.shards if not s.problem]
+    manifests = [s.manifest or {} for s in complete]
+    regions = {a: r for m in manifests for a, r in m.get("regions", {}).items()}
+    data = manifest.build(
+        shard=None, accounts=[a for m in manifests for a in m.get("accounts", [])],
+        regions=regions, organization_accounts=merged.accounts,
+        partition=next((m["partition"] for m in manifests if m.get("partition")), "aws"),
+        closed={c["target"]: c["reason"] for c in merged.closed},
+        versions=_common_versions(complete),
+        started=min((m.get("started", "") for m in manifests), default=""),
+        finished=max((m.get("finished", "") for m in manifests), default=""),
+        counts=dict(Counter(records.outcome(r) for r in merged.findings)),
+        exit_status=status, files=files)
+    data["merged_from"] = [{"directory": str(s.directory),
+                            "shard": (s.manifest or {}).get("shard"),
+                            "problem": s.problem} for s in merged.shards]
+    return data
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from pytest_awscompliance.collect.state import SCAN
 from pytest_awscompliance.fleet import baseline, manifest, records
+from pytest_awscompliance.fleet.closed import SCP_REASON, closed_at_discovery, closed_lines
 from pytest_awscompliance.model.results import result_of
 from pytest_awscompliance.reporting import ocsf
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME
@@ -131,7 +132,7 @@ class FleetHooks:
         run = self.run
         closed = getattr(report, "scp_closed", None)
         if closed and closed not in run.closed:
-            run.closed[closed] = "closed by a service control policy (explicit deny)"
+            run.closed[closed] = SCP_REASON
         if run.known is None:
             return
         result = result_of(report)
@@ -141,6 +142,15 @@ class FleetHooks:
         if report.when == "teardown" and report.nodeid in run.baseline_status:
             report.user_properties = [*report.user_properties,
                                       ("baseline", run.baseline_status[report.nodeid])]
+
+    def pytest_report_collectionfinish(self) -> list[str]:
+        """Regions an SCP closes are known once discovery (collection) has run; under xdist
+        the controller does not collect, so they are listed in the summary only."""
+        state = self.config.stash.get(SCAN, None)
+        if state is None or state.inventory is None:
+            return []
+        self.run.closed.update(closed_at_discovery(state.inventory.failures()))
+        return closed_lines(self.run.closed)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> Any:
@@ -158,7 +168,7 @@ class FleetHooks:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         run = self.run
-        lines = [f"closed by SCP, out of scope: {target}" for target in sorted(run.closed)]
+        lines = closed_lines(run.closed)
         if run.known is not None:
             counts = Counter(run.baseline_status.values())
             lines.append(f"baseline {run.options.baseline}: {counts[baseline.NEW]} new "

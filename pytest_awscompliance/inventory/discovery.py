@@ -59,6 +59,10 @@ class Inventory:
         except AwsApiError as exc:
             return [], exc
 
+    def failures(self) -> dict[str, AwsApiError]:
+        """Every discovery failure so far, by ``account/region/<discovery failed>`` key."""
+        return {key: error for failed in self._failures.values() for key, error in failed.items()}
+
     def known_resources(self, fixture: str) -> list[Resource]:
         """Resources of a type already discovered in this process (no new discovery)."""
         return list(self._resources.get(fixture, {}).values())

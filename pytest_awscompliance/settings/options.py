@@ -163,12 +163,7 @@ def source_of(config: pytest.Config, option: str, ini: str | None = None) -> str
     return option
 
 
-def _ini_bool(config: pytest.Config, name: str) -> bool:
-    """An ini boolean; a value that is not one is a usage error naming the ini key."""
-    try:
-        return bool(config.getini(name))
-    except (ValueError, pytest.UsageError) as exc:  # pytest raises UsageError("invalid ...")
-        raise pytest.UsageError(f"ini {name}: {exc} (use true or false)") from None
+_ini_bool = fleet_options.ini_bool  # an ini boolean, or a usage error naming the key
 
 
 def load_settings(config: pytest.Config) -> Settings:

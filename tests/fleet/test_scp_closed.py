@@ -72,6 +72,51 @@ def test_a_region_closed_by_scp_is_skipped_once_and_listed(
         == {"skipped"}
 
 
+HEADER = f"aws regions closed by SCP: {PASSING}/{CLOSED} (explicit deny in a service control " \
+    "policy; out of scope)"
+
+
+def test_closed_regions_are_listed_after_collection(
+        pytester: pytest.Pytester, moto_env: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Discovery (collection) already met the SCP: listed before any test runs, also with
+    --collect-only, and in the summary and the manifest after the run."""
+    _deny_region(monkeypatch, SCP_MESSAGE)
+    control = pytester.makepyfile(CONTROL)
+    scan(pytester, str(control), accounts=[PASSING], regions=["us-east-1", CLOSED],
+         args=["--collect-only"])
+    collected = capsys.readouterr().out
+    assert HEADER in collected, collected
+    out = tmp_path / "out"
+    scan(pytester, str(control), accounts=[PASSING], regions=["us-east-1", CLOSED],
+         args=["--compliance-output-dir", str(out)])
+    lines = capsys.readouterr().out.splitlines()
+    progress = next(i for i, line in enumerate(lines) if line.startswith(control.name))
+    assert lines.index(HEADER) < progress, lines  # before the first test ran
+    assert lines.count(HEADER) == 2, lines  # once after collection, once in the summary
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["closed_regions"] == [{"target": f"{PASSING}/{CLOSED}",
+                                           "reason": "explicit deny in a service control "
+                                                     "policy"}]
+
+
+def test_only_regional_scp_denials_close_a_region() -> None:
+    from pytest_awscompliance.fleet.closed import closed_at_discovery, closed_lines
+
+    scp = AwsApiError("ec2", "DescribeVpcs", "UnauthorizedOperation", SCP_MESSAGE)
+    other = AwsApiError("ec2", "DescribeVpcs", "AccessDenied", IMPLICIT)
+    closed = closed_at_discovery({
+        "222222222222/ap-south-1/<discovery failed>": scp,
+        "222222222222/eu-north-1/<discovery failed>": scp,
+        "333333333333/ap-south-1/<discovery failed>": other,
+        "333333333333/global/<discovery failed>": scp,
+    })
+    assert list(closed) == ["222222222222/ap-south-1", "222222222222/eu-north-1"]
+    assert closed_lines(closed) == [
+        "aws regions closed by SCP: 222222222222/ap-south-1, 222222222222/eu-north-1 "
+        "(explicit deny in a service control policy; out of scope)"]
+
+
 def test_any_other_access_denied_stays_an_error(
         pytester: pytest.Pytester, moto_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
     _deny_region(monkeypatch, IMPLICIT)
