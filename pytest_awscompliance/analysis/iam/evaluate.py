@@ -31,7 +31,13 @@ from functools import lru_cache
 from typing import Any
 
 from .conditions import evaluate_conditions
-from .matching import Context, action_matcher, normalize_context, resource_matches
+from .matching import (
+    Context,
+    action_matcher,
+    normalize_context,
+    resource_matches,
+    substitute,
+)
 from .policy import Policy, Statement, parse_policy
 
 __all__ = [
@@ -339,6 +345,31 @@ class PolicySet:
                 flags |= policy.flags(action, resource, self._context)
             status |= _STATUS[flags]
         return _DECISION[status]
+
+    def resource_patterns(self, action: str) -> tuple[str, ...] | None:
+        """The Resource/NotResource patterns (``*`` left out) of every statement that may
+        decide ``action``; ``None`` when one holds a policy variable that may resolve
+        (without a context, an unresolvable one is "unknown" for every resource alike).
+
+        Two resources matching the same of these patterns get the same decision, so the
+        decision for a resource matching none of them holds for every such resource.
+        """
+        action = action.lower()
+        found: list[str] = []
+        for layer in self._layers:
+            for policy in layer:
+                for st in policy.statements:
+                    if st.any_resource or not st.action_applies(action):
+                        continue
+                    patterns = st.resources if st.resources is not None else st.not_resources
+                    for pattern in patterns or ():
+                        if st.variables and "$" in pattern:
+                            if self._context is None and substitute(pattern, None) is None:
+                                continue  # unresolvable: "may match" for every resource
+                            return None
+                        if pattern != "*":
+                            found.append(pattern)
+        return tuple(dict.fromkeys(found))
 
     def evaluate_all(
         self, action_set: ActionSet, resource: str | None = None

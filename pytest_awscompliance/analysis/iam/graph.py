@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 
 from .conditions import evaluate_conditions
 from .evaluate import Decision, PolicyLike, PolicySet
-from .matching import action_matches
+from .matching import action_matches, resource_matches
 from .policy import Policy, Statement
 from .privesc import ADMIN_SENTINELS, principal_is_admin
 from .privesc_methods import METHODS, launch_services
@@ -281,6 +281,8 @@ class EscalationGraph:
         self._dead: dict[bool, set[str]] = {True: set(), False: set()}
         self._uniforms: dict[tuple[str, str], bool] = {}
         self._maybe_admin: dict[str, tuple[str, ...] | None] = {}
+        self._pattern_hits: dict[tuple[str, int], frozenset[str]] = {}
+        self._accounts: dict[tuple[str, str], list[Subject]] = {}
 
     # --- evaluation helpers ---------------------------------------------------------------
 
@@ -332,6 +334,55 @@ class EscalationGraph:
             if decision is Decision.CONDITIONAL:
                 conditions.append(self._why(subject, action))
         return tuple(conditions)
+
+    def _decide_each(self, subject: Subject, action: str, targets: Sequence[Subject],
+                     **known: str) -> list[tuple[Subject, tuple[str, ...]]]:
+        """``(target, conditions)`` for every target ``subject`` may do ``action`` on, in
+        order: the same as `_decide` per target, but targets that match none of the
+        patterns of the statements deciding ``action`` share one decision."""
+        if self._uniform(subject, action):
+            granted = self._decide(subject, [(action, None)], **known)
+            return [] if granted is None else [(t, granted) for t in targets]
+        patterns = self._set(subject, **known).resource_patterns(action)
+        if patterns is None:  # a policy variable: each target on its own
+            special: set[str] | None = None
+        else:
+            special = set()
+            for pattern in patterns:
+                special |= self._hits(pattern, targets)
+        shared: tuple[str, ...] | None | bool = False  # False: not decided yet
+        found = []
+        for target in targets:
+            if special is None or target.arn in special:
+                granted = self._decide(subject, [(action, target.arn)], **known)
+            else:
+                if shared is False:
+                    shared = self._decide(subject, [(action, target.arn)], **known)
+                granted = shared
+            if granted is not None:
+                found.append((target, granted))
+        return found
+
+    def _peers(self, subject: Subject, kind: str) -> list[Subject]:
+        """The users or roles of ``subject``'s account, in graph order (one list each)."""
+        key = (subject.account, kind)
+        found = self._accounts.get(key)
+        if found is None:
+            found = self._accounts[key] = [s for s in self.subjects.values()
+                                           if s.kind == kind and s.account == subject.account]
+        return found
+
+    def _hits(self, pattern: str, targets: Sequence[Subject]) -> frozenset[str]:
+        """ARNs of ``targets`` that ``pattern`` matches (memoized per pattern and list)."""
+        key = (pattern, id(targets))
+        found = self._pattern_hits.get(key)
+        if found is None:
+            if "*" not in pattern and "?" not in pattern:
+                found = frozenset(t.arn for t in targets if t.arn == pattern)
+            else:
+                found = frozenset(t.arn for t in targets if resource_matches(pattern, t.arn))
+            self._pattern_hits[key] = found
+        return found
 
     def _uniform(self, subject: Subject, action: str) -> bool:
         """Whether every statement that may decide ``action`` for ``subject`` applies to all
@@ -463,11 +514,8 @@ class EscalationGraph:
                              ("iam:UpdateLoginProfile", "reset the console password of")):
             if not self._possible(me, action):
                 continue
-            for user in self.users:
-                if user.arn == me.arn or user.account != me.account:
-                    continue  # one's own keys and password are no escalation
-                granted = self._decide(me, [(action, user.arn)])
-                if granted is not None:
+            for user, granted in self._decide_each(me, action, self._peers(me, "user")):
+                if user.arn != me.arn:  # one's own keys and password are no escalation
                     yield Hop(action, f"{text} {user.label}", user.arn, granted)
 
     def _pass_role(self, me: Subject) -> Iterable[Hop]:
