@@ -221,12 +221,13 @@ def _bit(deny: bool, applies: bool | None) -> int:
 class _CompiledPolicy:
     """A policy's compiled statements plus per-query result caches."""
 
-    __slots__ = ("cache", "statements", "tables")
+    __slots__ = ("by_action", "cache", "statements", "tables")
 
     def __init__(self, policy: Policy) -> None:
         variables = policy.uses_variables
         self.statements = tuple(_Compiled(st, variables) for st in policy.statements)
         self.cache: dict[tuple[str, str | None], int] = {}
+        self.by_action: dict[str, tuple[_Compiled, ...]] = {}
         self.tables: dict[tuple[ActionSet, str | None], dict[str, int]] = {}
 
     def flags(self, action: str, resource: str | None, context: Context | None) -> int:
@@ -236,16 +237,25 @@ class _CompiledPolicy:
             if cached is not None:
                 return cached
         result = 0
-        for st in self.statements:
-            if st.action_applies(action):
-                applies = st.rest_applies(resource, context)
-                if applies is not False:
-                    result |= _bit(st.deny, applies)
+        for st in self.by_action.get(action) or self.deciding(action):
+            applies = st.rest_applies(resource, context)
+            if applies is not False:
+                result |= _bit(st.deny, applies)
         if context is None:
             if len(self.cache) > 4096:
                 self.cache.clear()
             self.cache[(action, resource)] = result
         return result
+
+    def deciding(self, action: str) -> tuple[_Compiled, ...]:
+        """The statements whose Action/NotAction covers a lower-cased ``action`` (memoized)."""
+        found = self.by_action.get(action)
+        if found is None:
+            if len(self.by_action) > 4096:
+                self.by_action.clear()
+            found = self.by_action[action] = tuple(
+                st for st in self.statements if st.action_applies(action))
+        return found
 
     def table(
         self, action_set: ActionSet, resource: str | None, context: Context | None
@@ -358,8 +368,8 @@ class PolicySet:
         found: list[str] = []
         for layer in self._layers:
             for policy in layer:
-                for st in policy.statements:
-                    if st.any_resource or not st.action_applies(action):
+                for st in policy.deciding(action):
+                    if st.any_resource:
                         continue
                     patterns = st.resources if st.resources is not None else st.not_resources
                     for pattern in patterns or ():

@@ -283,6 +283,7 @@ class EscalationGraph:
         self._maybe_admin: dict[str, tuple[str, ...] | None] = {}
         self._pattern_hits: dict[tuple[str, int], frozenset[str]] = {}
         self._accounts: dict[tuple[str, str], list[Subject]] = {}
+        self._services: dict[str, list[Subject]] = {}
 
     # --- evaluation helpers ---------------------------------------------------------------
 
@@ -350,7 +351,7 @@ class EscalationGraph:
             special = set()
             for pattern in patterns:
                 special |= self._hits(pattern, targets)
-        shared: tuple[str, ...] | None | bool = False  # False: not decided yet
+        shared: tuple[str, ...] | bool | None = False  # False: not decided yet
         found = []
         for target in targets:
             if special is None or target.arn in special:
@@ -370,6 +371,14 @@ class EscalationGraph:
         if found is None:
             found = self._accounts[key] = [s for s in self.subjects.values()
                                            if s.kind == kind and s.account == subject.account]
+        return found
+
+    def _trusting(self, service: str) -> list[Subject]:
+        """The roles whose trust policy names ``service`` (one list per service)."""
+        found = self._services.get(service)
+        if found is None:
+            found = self._services[service] = [self.subjects[arn]
+                                               for arn in self._by_service.get(service, ())]
         return found
 
     def _hits(self, pattern: str, targets: Sequence[Subject]) -> frozenset[str]:
@@ -527,14 +536,12 @@ class EscalationGraph:
             if launch is None:
                 continue
             for service in services:
-                for role_arn in self._by_service.get(service, ()):
-                    role = self.subjects[role_arn]
+                for role, passed in self._decide_each(
+                        me, "iam:PassRole", self._trusting(service),
+                        **{"iam:PassedToService": service}):
+                    role_arn = role.arn
                     if role_arn == me.arn or (role_arn, service) in seen \
                             or role.account != me.account:
-                        continue
-                    passed = self._decide(me, [("iam:PassRole", role_arn)],
-                                          **{"iam:PassedToService": service})
-                    if passed is None:
                         continue
                     seen.add((role_arn, service))
                     conditions = passed + launch + self._trust[role_arn].services[service]
@@ -543,14 +550,10 @@ class EscalationGraph:
                               tuple(dict.fromkeys(conditions)))
 
     def _ec2_roles(self, me: Subject) -> Iterable[tuple[Subject, tuple[str, ...]]]:
-        for role_arn in self._by_service.get(_EC2, ()):
-            role = self.subjects[role_arn]
-            if role_arn == me.arn or role.account != me.account:
-                continue
-            passed = self._decide(me, [("iam:PassRole", role_arn)],
-                                  **{"iam:PassedToService": _EC2})
-            if passed is not None:
-                yield role, passed + self._trust[role_arn].services[_EC2]
+        for role, passed in self._decide_each(me, "iam:PassRole", self._trusting(_EC2),
+                                              **{"iam:PassedToService": _EC2}):
+            if role.arn != me.arn and role.account == me.account:
+                yield role, passed + self._trust[role.arn].services[_EC2]
 
     def _instance_profiles(self, me: Subject) -> Iterable[Hop]:
         if not (self._possible(me, "iam:PassRole")
