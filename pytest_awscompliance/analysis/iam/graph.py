@@ -113,6 +113,8 @@ class EscalationPath:
 
     start: str
     hops: tuple[Hop, ...]
+    notes: tuple[str, ...] = ()
+    """What the graph could not take into account (e.g. unreadable SCPs)."""
 
     @property
     def definite(self) -> bool:
@@ -243,12 +245,14 @@ class EscalationGraph:
     ``scp_levels`` maps an account ID to its SCP levels (root to account, as in
     `PolicySet`); accounts without an entry are evaluated without SCPs. ``launchers`` are
     the existing launch configurations/templates and the roles their profiles hold.
+    ``notes`` say what the graph could not take into account; every path carries them.
     """
 
     def __init__(self, subjects: Iterable[Subject], *,
                  scp_levels: Mapping[str, Sequence[PolicyLike | Iterable[PolicyLike]]]
                  | None = None,
-                 launchers: Iterable[Launcher] = ()) -> None:
+                 launchers: Iterable[Launcher] = (), notes: Iterable[str] = ()) -> None:
+        self.notes = tuple(notes)
         self.subjects = {s.arn: s for s in subjects}
         self.scp_levels = dict(scp_levels or {})
         self.launchers = tuple(launchers)
@@ -680,11 +684,11 @@ class EscalationGraph:
         start = self.subjects[arn].label
         own = self.admin_conditions(arn)
         if own:  # everything, but only under conditions: no need to look further
-            return EscalationPath(start, (self._conditional_admin(arn, own),))
+            return EscalationPath(start, (self._conditional_admin(arn, own),), self.notes)
         for definite_only in (True, False):
             hops = self._search(arn, definite_only)
             if hops is not None:
-                return EscalationPath(start, tuple(hops))
+                return EscalationPath(start, tuple(hops), self.notes)
         return None
 
     def _search(self, arn: str, definite_only: bool) -> list[Hop] | None:
