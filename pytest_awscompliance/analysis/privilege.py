@@ -144,14 +144,37 @@ def subject(directory: Directory, principal: Principal) -> Subject:
     )
 
 
+def _scp_levels(directory: Directory) -> tuple[list[list[Policy]], str | None]:
+    """The SCP levels of the directory's account (parsed, fail closed) and why they could
+    not be read, from the ``scp-levels`` reader the facts layer left in its cache (none:
+    no SCPs, no note)."""
+    reader = directory.cache.get("scp-levels")
+    if reader is None:
+        return [], None
+    documents, note = reader()
+    levels = [[policy for index, document in enumerate(level, 1)
+               if (policy := parsed(document, kind="scp",
+                                    what=f"SCP {index} at organization level {depth}"))]
+              for depth, level in enumerate(documents, 1)]
+    return levels, note
+
+
 def escalation_graph(directory: Directory) -> EscalationGraph:
-    """The account's escalation graph (users, roles, groups), built once per directory."""
+    """The account's escalation graph (users, roles, groups), built once per directory.
+
+    SCP denies cut edges when the account's SCPs are readable; when they are not, every
+    path says so (``SCPs not evaluated: ...``) and is judged without them (stricter).
+    """
     graph = directory.cache.get("escalation-graph")
     if graph is None:
         members = [*directory.users.values(), *directory.roles.values(),
                    *directory.groups.values()]
+        subjects = [subject(directory, p) for p in members]
+        levels, note = _scp_levels(directory)
+        accounts = {s.account for s in subjects}
         graph = directory.cache["escalation-graph"] = EscalationGraph(
-            subject(directory, p) for p in members)
+            subjects, scp_levels=dict.fromkeys(accounts, levels) if levels else None,
+            notes=(note,) if note else ())
     return graph
 
 
@@ -182,9 +205,10 @@ def policy_escalations(document: Any, what: str = "policy") -> list[EscalationFi
 
 def describe_path(path: EscalationPath) -> str:
     """``user/dev -> assume role/ci -> ...`` and, when conditional, what it depends on."""
-    if path.definite:
-        return path.describe()
-    return f"{path.describe()} (conditionally: {'; '.join(path.conditions)})"
+    text = path.describe()
+    if not path.definite:
+        text += f" (conditionally: {'; '.join(path.conditions)})"
+    return "".join([text, *(f" [{note}]" for note in path.notes)])
 
 
 def describe_findings(findings: Sequence[EscalationFinding], *, limit: int = 6) -> str:

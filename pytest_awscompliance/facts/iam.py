@@ -13,6 +13,7 @@ from pytest_awscompliance.engine.context import AwsContext
 from pytest_awscompliance.engine.jobs import call, once, wait_for
 from pytest_awscompliance.facts import credential_report
 from pytest_awscompliance.facts.credential_report import CredentialRow
+from pytest_awscompliance.facts.organizations import scp_levels
 from pytest_awscompliance.inventory.iam import authorization_details
 from pytest_awscompliance.model.errors import AwsApiError
 
@@ -63,6 +64,8 @@ def directory(aws: AwsContext) -> Directory:
     documents = {arn: aws_policy_document(aws, arn)
                  for arn in principals.referenced_aws_policies(details)}
     found = principals.build(details, documents)
+    # Read only when the escalation graph is built: the account's SCPs and why not.
+    found.cache["scp-levels"] = lambda: scp_levels(aws)
     with _LOCK:
         return _DIRECTORIES.setdefault(aws.runtime, {}).setdefault(aws.account_id, found)
 

@@ -13,7 +13,6 @@ a grant that depends on one is reported as conditional rather than dropped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
@@ -28,17 +27,13 @@ from pytest_awscompliance.analysis.iam import (
     evaluate_conditions,
     normalize_context,
 )
-from pytest_awscompliance.analysis.org_layout import path_targets
 from pytest_awscompliance.analysis.principals import Directory, Principal
-from pytest_awscompliance.engine.context import GLOBAL, AwsContext
+from pytest_awscompliance.engine.context import AwsContext
 from pytest_awscompliance.facts.cloudtrail import owned_buckets, trail_account, visible_trails
 from pytest_awscompliance.facts.logs import alarms_on, log_group_of, metric_alarms, metric_filters
 from pytest_awscompliance.facts.organizations import (
-    attached_scps,
-    organization,
-    organization_accounts,
+    scp_levels,
 )
-from pytest_awscompliance.model.errors import AwsApiError
 
 ScpLevels = list[list[dict[str, Any]]]
 """SCP documents per level, from the root down to the account (see ``PolicySet``)."""
@@ -211,35 +206,6 @@ def tamperers(people: Directory, requests: list[Probe], allowlist: Iterable[str]
         if granted:
             found[principal.label] = granted
     return dict(sorted(found.items()))
-
-
-def scp_levels(aws: AwsContext) -> tuple[ScpLevels, str | None]:
-    """The SCPs governing the account, per level, and why they could not be read (if so).
-
-    The management account and accounts outside an organization have none. A member's
-    SCPs are read through the management account when it is scanned too, else through
-    the member itself, where AccessDenied is the usual answer: the control then judges
-    without SCPs (stricter) and says so.
-    """
-    org = organization(aws)
-    if org is None or org.get("MasterAccountId") == aws.account_id:
-        return [], None
-    management = org.get("MasterAccountId", "")
-    scanned = {a.account_id for a in aws.runtime.plan.accounts}
-    reader = aws.runtime.context(management, GLOBAL) if management in scanned else aws
-    try:
-        member = next((a for a in organization_accounts(reader)
-                       if a["Id"] == aws.account_id), None)
-        if member is None:
-            return [], f"SCPs not evaluated: {aws.account_id} not found in the organization"
-        return [[json.loads(reader.read("organizations", "describe_policy",
-                                        PolicyId=summary["Id"])["Policy"]["Content"])
-                 for summary in attached_scps(reader, target)]
-                for target in path_targets(member)], None
-    except AwsApiError as exc:
-        if exc.access_denied:
-            return [], f"SCPs not evaluated: {exc.action} denied"
-        raise
 
 
 def describe(found: dict[str, list[Grant]], probed: Iterable[str] = ()) -> str:

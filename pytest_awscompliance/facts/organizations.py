@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pytest_awscompliance.analysis.org_layout import FULL_AWS_ACCESS, is_guardrail, path_targets
-from pytest_awscompliance.engine.context import AwsContext
+from pytest_awscompliance.engine.context import GLOBAL, AwsContext
 from pytest_awscompliance.inventory.ec2 import instances
 from pytest_awscompliance.model.errors import AwsApiError
 
@@ -117,3 +118,31 @@ def workloads(aws: AwsContext) -> list[str]:
               if ":ec2:" not in m["ResourceARN"]]
     return found
 
+
+def scp_levels(aws: AwsContext) -> tuple[list[list[Any]], str | None]:
+    """The SCPs governing the account, per level, and why they could not be read (if so).
+
+    The management account and accounts outside an organization have none. A member's
+    SCPs are read through the management account when it is scanned too, else through
+    the member itself, where AccessDenied is the usual answer: the control then judges
+    without SCPs (stricter) and says so.
+    """
+    org = organization(aws)
+    if org is None or org.get("MasterAccountId") == aws.account_id:
+        return [], None
+    management = org.get("MasterAccountId", "")
+    scanned = {a.account_id for a in aws.runtime.plan.accounts}
+    reader = aws.runtime.context(management, GLOBAL) if management in scanned else aws
+    try:
+        member = next((a for a in organization_accounts(reader)
+                       if a["Id"] == aws.account_id), None)
+        if member is None:
+            return [], f"SCPs not evaluated: {aws.account_id} not found in the organization"
+        return [[json.loads(reader.read("organizations", "describe_policy",
+                                        PolicyId=summary["Id"])["Policy"]["Content"])
+                 for summary in attached_scps(reader, target)]
+                for target in path_targets(member)], None
+    except AwsApiError as exc:
+        if exc.access_denied:
+            return [], f"SCPs not evaluated: {exc.action} denied"
+        raise

@@ -31,7 +31,13 @@ from functools import lru_cache
 from typing import Any
 
 from .conditions import evaluate_conditions
-from .matching import Context, action_matcher, normalize_context, resource_matches
+from .matching import (
+    Context,
+    action_matcher,
+    normalize_context,
+    resource_matches,
+    substitute,
+)
 from .policy import Policy, Statement, parse_policy
 
 __all__ = [
@@ -215,12 +221,13 @@ def _bit(deny: bool, applies: bool | None) -> int:
 class _CompiledPolicy:
     """A policy's compiled statements plus per-query result caches."""
 
-    __slots__ = ("cache", "statements", "tables")
+    __slots__ = ("by_action", "cache", "statements", "tables")
 
     def __init__(self, policy: Policy) -> None:
         variables = policy.uses_variables
         self.statements = tuple(_Compiled(st, variables) for st in policy.statements)
         self.cache: dict[tuple[str, str | None], int] = {}
+        self.by_action: dict[str, tuple[_Compiled, ...]] = {}
         self.tables: dict[tuple[ActionSet, str | None], dict[str, int]] = {}
 
     def flags(self, action: str, resource: str | None, context: Context | None) -> int:
@@ -230,16 +237,25 @@ class _CompiledPolicy:
             if cached is not None:
                 return cached
         result = 0
-        for st in self.statements:
-            if st.action_applies(action):
-                applies = st.rest_applies(resource, context)
-                if applies is not False:
-                    result |= _bit(st.deny, applies)
+        for st in self.by_action.get(action) or self.deciding(action):
+            applies = st.rest_applies(resource, context)
+            if applies is not False:
+                result |= _bit(st.deny, applies)
         if context is None:
             if len(self.cache) > 4096:
                 self.cache.clear()
             self.cache[(action, resource)] = result
         return result
+
+    def deciding(self, action: str) -> tuple[_Compiled, ...]:
+        """The statements whose Action/NotAction covers a lower-cased ``action`` (memoized)."""
+        found = self.by_action.get(action)
+        if found is None:
+            if len(self.by_action) > 4096:
+                self.by_action.clear()
+            found = self.by_action[action] = tuple(
+                st for st in self.statements if st.action_applies(action))
+        return found
 
     def table(
         self, action_set: ActionSet, resource: str | None, context: Context | None
@@ -339,6 +355,31 @@ class PolicySet:
                 flags |= policy.flags(action, resource, self._context)
             status |= _STATUS[flags]
         return _DECISION[status]
+
+    def resource_patterns(self, action: str) -> tuple[str, ...] | None:
+        """The Resource/NotResource patterns (``*`` left out) of every statement that may
+        decide ``action``; ``None`` when one holds a policy variable that may resolve
+        (without a context, an unresolvable one is "unknown" for every resource alike).
+
+        Two resources matching the same of these patterns get the same decision, so the
+        decision for a resource matching none of them holds for every such resource.
+        """
+        action = action.lower()
+        found: list[str] = []
+        for layer in self._layers:
+            for policy in layer:
+                for st in policy.deciding(action):
+                    if st.any_resource:
+                        continue
+                    patterns = st.resources if st.resources is not None else st.not_resources
+                    for pattern in patterns or ():
+                        if st.variables and "$" in pattern:
+                            if self._context is None and substitute(pattern, None) is None:
+                                continue  # unresolvable: "may match" for every resource
+                            return None
+                        if pattern != "*":
+                            found.append(pattern)
+        return tuple(dict.fromkeys(found))
 
     def evaluate_all(
         self, action_set: ActionSet, resource: str | None = None

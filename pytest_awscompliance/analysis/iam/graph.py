@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 
 from .conditions import evaluate_conditions
 from .evaluate import Decision, PolicyLike, PolicySet
-from .matching import action_matches
+from .matching import action_matches, resource_matches
 from .policy import Policy, Statement
 from .privesc import ADMIN_SENTINELS, principal_is_admin
 from .privesc_methods import METHODS, launch_services
@@ -113,6 +113,8 @@ class EscalationPath:
 
     start: str
     hops: tuple[Hop, ...]
+    notes: tuple[str, ...] = ()
+    """What the graph could not take into account (e.g. unreadable SCPs)."""
 
     @property
     def definite(self) -> bool:
@@ -243,12 +245,14 @@ class EscalationGraph:
     ``scp_levels`` maps an account ID to its SCP levels (root to account, as in
     `PolicySet`); accounts without an entry are evaluated without SCPs. ``launchers`` are
     the existing launch configurations/templates and the roles their profiles hold.
+    ``notes`` say what the graph could not take into account; every path carries them.
     """
 
     def __init__(self, subjects: Iterable[Subject], *,
                  scp_levels: Mapping[str, Sequence[PolicyLike | Iterable[PolicyLike]]]
                  | None = None,
-                 launchers: Iterable[Launcher] = ()) -> None:
+                 launchers: Iterable[Launcher] = (), notes: Iterable[str] = ()) -> None:
+        self.notes = tuple(notes)
         self.subjects = {s.arn: s for s in subjects}
         self.scp_levels = dict(scp_levels or {})
         self.launchers = tuple(launchers)
@@ -281,6 +285,9 @@ class EscalationGraph:
         self._dead: dict[bool, set[str]] = {True: set(), False: set()}
         self._uniforms: dict[tuple[str, str], bool] = {}
         self._maybe_admin: dict[str, tuple[str, ...] | None] = {}
+        self._pattern_hits: dict[tuple[str, int], frozenset[str]] = {}
+        self._accounts: dict[tuple[str, str], list[Subject]] = {}
+        self._services: dict[str, list[Subject]] = {}
 
     # --- evaluation helpers ---------------------------------------------------------------
 
@@ -332,6 +339,63 @@ class EscalationGraph:
             if decision is Decision.CONDITIONAL:
                 conditions.append(self._why(subject, action))
         return tuple(conditions)
+
+    def _decide_each(self, subject: Subject, action: str, targets: Sequence[Subject],
+                     **known: str) -> list[tuple[Subject, tuple[str, ...]]]:
+        """``(target, conditions)`` for every target ``subject`` may do ``action`` on, in
+        order: the same as `_decide` per target, but targets that match none of the
+        patterns of the statements deciding ``action`` share one decision."""
+        if self._uniform(subject, action):
+            granted = self._decide(subject, [(action, None)], **known)
+            return [] if granted is None else [(t, granted) for t in targets]
+        patterns = self._set(subject, **known).resource_patterns(action)
+        if patterns is None:  # a policy variable: each target on its own
+            special: set[str] | None = None
+        else:
+            special = set()
+            for pattern in patterns:
+                special |= self._hits(pattern, targets)
+        shared: tuple[str, ...] | bool | None = False  # False: not decided yet
+        found = []
+        for target in targets:
+            if special is None or target.arn in special:
+                granted = self._decide(subject, [(action, target.arn)], **known)
+            else:
+                if shared is False:
+                    shared = self._decide(subject, [(action, target.arn)], **known)
+                granted = shared
+            if granted is not None:
+                found.append((target, granted))
+        return found
+
+    def _peers(self, subject: Subject, kind: str) -> list[Subject]:
+        """The users or roles of ``subject``'s account, in graph order (one list each)."""
+        key = (subject.account, kind)
+        found = self._accounts.get(key)
+        if found is None:
+            found = self._accounts[key] = [s for s in self.subjects.values()
+                                           if s.kind == kind and s.account == subject.account]
+        return found
+
+    def _trusting(self, service: str) -> list[Subject]:
+        """The roles whose trust policy names ``service`` (one list per service)."""
+        found = self._services.get(service)
+        if found is None:
+            found = self._services[service] = [self.subjects[arn]
+                                               for arn in self._by_service.get(service, ())]
+        return found
+
+    def _hits(self, pattern: str, targets: Sequence[Subject]) -> frozenset[str]:
+        """ARNs of ``targets`` that ``pattern`` matches (memoized per pattern and list)."""
+        key = (pattern, id(targets))
+        found = self._pattern_hits.get(key)
+        if found is None:
+            if "*" not in pattern and "?" not in pattern:
+                found = frozenset(t.arn for t in targets if t.arn == pattern)
+            else:
+                found = frozenset(t.arn for t in targets if resource_matches(pattern, t.arn))
+            self._pattern_hits[key] = found
+        return found
 
     def _uniform(self, subject: Subject, action: str) -> bool:
         """Whether every statement that may decide ``action`` for ``subject`` applies to all
@@ -463,11 +527,8 @@ class EscalationGraph:
                              ("iam:UpdateLoginProfile", "reset the console password of")):
             if not self._possible(me, action):
                 continue
-            for user in self.users:
-                if user.arn == me.arn or user.account != me.account:
-                    continue  # one's own keys and password are no escalation
-                granted = self._decide(me, [(action, user.arn)])
-                if granted is not None:
+            for user, granted in self._decide_each(me, action, self._peers(me, "user")):
+                if user.arn != me.arn:  # one's own keys and password are no escalation
                     yield Hop(action, f"{text} {user.label}", user.arn, granted)
 
     def _pass_role(self, me: Subject) -> Iterable[Hop]:
@@ -479,14 +540,12 @@ class EscalationGraph:
             if launch is None:
                 continue
             for service in services:
-                for role_arn in self._by_service.get(service, ()):
-                    role = self.subjects[role_arn]
+                for role, passed in self._decide_each(
+                        me, "iam:PassRole", self._trusting(service),
+                        **{"iam:PassedToService": service}):
+                    role_arn = role.arn
                     if role_arn == me.arn or (role_arn, service) in seen \
                             or role.account != me.account:
-                        continue
-                    passed = self._decide(me, [("iam:PassRole", role_arn)],
-                                          **{"iam:PassedToService": service})
-                    if passed is None:
                         continue
                     seen.add((role_arn, service))
                     conditions = passed + launch + self._trust[role_arn].services[service]
@@ -495,14 +554,10 @@ class EscalationGraph:
                               tuple(dict.fromkeys(conditions)))
 
     def _ec2_roles(self, me: Subject) -> Iterable[tuple[Subject, tuple[str, ...]]]:
-        for role_arn in self._by_service.get(_EC2, ()):
-            role = self.subjects[role_arn]
-            if role_arn == me.arn or role.account != me.account:
-                continue
-            passed = self._decide(me, [("iam:PassRole", role_arn)],
-                                  **{"iam:PassedToService": _EC2})
-            if passed is not None:
-                yield role, passed + self._trust[role_arn].services[_EC2]
+        for role, passed in self._decide_each(me, "iam:PassRole", self._trusting(_EC2),
+                                              **{"iam:PassedToService": _EC2}):
+            if role.arn != me.arn and role.account == me.account:
+                yield role, passed + self._trust[role.arn].services[_EC2]
 
     def _instance_profiles(self, me: Subject) -> Iterable[Hop]:
         if not (self._possible(me, "iam:PassRole")
@@ -629,11 +684,11 @@ class EscalationGraph:
         start = self.subjects[arn].label
         own = self.admin_conditions(arn)
         if own:  # everything, but only under conditions: no need to look further
-            return EscalationPath(start, (self._conditional_admin(arn, own),))
+            return EscalationPath(start, (self._conditional_admin(arn, own),), self.notes)
         for definite_only in (True, False):
             hops = self._search(arn, definite_only)
             if hops is not None:
-                return EscalationPath(start, tuple(hops))
+                return EscalationPath(start, tuple(hops), self.notes)
         return None
 
     def _search(self, arn: str, definite_only: bool) -> list[Hop] | None:
