@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.inventory import RESOURCE_TYPES
+from pytest_awscompliance.inventory.registry import Registry
 from pytest_awscompliance.inventory.discovery import NO_RESOURCES, Inventory
 from pytest_awscompliance.model.markers import MarkerError, read_control
 
@@ -18,9 +18,9 @@ TARGET_FIXTURES = ("aws", "aws_account")
 NO_RESOURCES_MARK = "aws_no_resources"
 
 
-def aws_fixtures_of(fixturenames: list[str]) -> list[str]:
+def aws_fixtures_of(fixturenames: list[str], registry: Registry) -> list[str]:
     """The AWS fixtures a test asks for, in a fixed order."""
-    return [n for n in (*RESOURCE_TYPES, *TARGET_FIXTURES) if n in fixturenames]
+    return [n for n in (*registry, *TARGET_FIXTURES) if n in fixturenames]
 
 
 def check_markers(definition: Any) -> None:
@@ -31,10 +31,11 @@ def check_markers(definition: Any) -> None:
         raise pytest.Collector.CollectError(f"{definition.nodeid}: {exc}") from None
 
 
-def parametrize(metafunc: pytest.Metafunc, inventory: Inventory | None) -> None:
+def parametrize(metafunc: pytest.Metafunc, registry: Registry,
+                inventory: Inventory | None) -> None:
     """Parametrize one control over its targets or resources."""
-    wanted = aws_fixtures_of(metafunc.fixturenames)
-    resources = [n for n in wanted if n in RESOURCE_TYPES]
+    wanted = aws_fixtures_of(metafunc.fixturenames, registry)
+    resources = [n for n in wanted if n in registry]
     if len(resources) > 1:
         raise pytest.Collector.CollectError(
             f"{metafunc.definition.nodeid}: a control judges one kind of resource, but it asks "
