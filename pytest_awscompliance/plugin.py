@@ -28,6 +28,7 @@ from pytest_awscompliance.collect.items import (
     mark_module,
     select_items,
 )
+from pytest_awscompliance.collect.registration import RegistryPlugin
 from pytest_awscompliance.collect.state import (
     SCAN,
     ScanState,
@@ -37,7 +38,6 @@ from pytest_awscompliance.collect.state import (
     registry_of,
     scan_of,
 )
-from pytest_awscompliance.collect.registration import RegistryPlugin
 from pytest_awscompliance.engine import prefetch, snapshot
 from pytest_awscompliance.engine.cache import ReadCache
 from pytest_awscompliance.model import markers
@@ -258,8 +258,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     registry = registry_of(metafunc.config)
     if not parametrize.aws_fixtures_of(metafunc.fixturenames, registry):
         return
-    parametrize.check_markers(metafunc.definition)
-    parametrize.parametrize(metafunc, registry, inventory_or_none(metafunc.config))
+    control = parametrize.check_markers(metafunc.definition)
+    parametrize.parametrize(metafunc, registry, inventory_or_none(metafunc.config), control,
+                            scan_of(metafunc.config).settings)
 
 
 @pytest.hookimpl(tryfirst=True)

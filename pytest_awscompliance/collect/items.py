@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.collect.parametrize import NO_RESOURCES_MARK, aws_fixtures_of
+from pytest_awscompliance.collect.selection import control_wanted
 from pytest_awscompliance.collect.state import registry_of
 from pytest_awscompliance.engine.runtime import split_target
 from pytest_awscompliance.inventory.discovery import DISCOVERY_FAILED, Inventory
 from pytest_awscompliance.inventory.registry import Registry
 from pytest_awscompliance.model.markers import ControlMeta, read_control
-from pytest_awscompliance.model.severity import at_least
 from pytest_awscompliance.settings.options import Settings
 
 
@@ -180,11 +180,4 @@ def select_items(items: list[pytest.Item], settings: Settings
 
 def wanted(info: ItemInfo, settings: Settings) -> bool:
     """Whether ``--severity-min`` and ``--aws-framework`` keep this control."""
-    if settings.severity_min and not at_least(info.control.severity, settings.severity_min):
-        return False
-    return not settings.frameworks or _maps_to(info.control, settings.frameworks)
-
-
-def _maps_to(control: ControlMeta, frameworks: tuple[str, ...]) -> bool:
-    wanted = {f.lower() for f in frameworks}
-    return any(name.lower() in wanted for name in control.frameworks)
+    return control_wanted(info.control, settings)
