@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.collect.selection import function_selected
+from pytest_awscompliance.collect.selection import NO_RESOURCES_MARK, function_selected
 from pytest_awscompliance.inventory.discovery import DISCOVERY_FAILED, NO_RESOURCES, Inventory
 from pytest_awscompliance.inventory.registry import Registry
 from pytest_awscompliance.model.markers import ControlMeta, MarkerError, read_control
 from pytest_awscompliance.settings.options import Settings
 
 TARGET_FIXTURES = ("aws", "aws_account")
-NO_RESOURCES_MARK = "aws_no_resources"
 
 
 def aws_fixtures_of(fixturenames: list[str], registry: Registry) -> list[str]:

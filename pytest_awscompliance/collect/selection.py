@@ -19,6 +19,8 @@ from pytest_awscompliance.model.severity import at_least
 from pytest_awscompliance.settings.options import Settings
 
 MAX_UNDECIDED = 8
+NO_RESOURCES_MARK = "aws_no_resources"
+"""The one mark a test gets from its parameter (so ``-m`` cannot decide it early)."""
 
 
 def control_wanted(control: ControlMeta, settings: Settings) -> bool:
@@ -92,4 +94,5 @@ def function_selected(definition: Any, control: ControlMeta, settings: Settings,
     marks = MarkMatcher.from_markers(
         [*definition.iter_markers(), pytest.mark.severity(level=control.severity).mark])
     return (may_match(config.getoption("keyword", ""), keyword, in_target)
-            and may_match(config.getoption("markexpr", ""), marks, lambda _: True))
+            and may_match(config.getoption("markexpr", ""), marks,
+                          lambda name: name == NO_RESOURCES_MARK))

@@ -118,3 +118,22 @@ class Registry:
         """(ARN service, kind) -> report resource type, for OCSF and ASFF findings."""
         return {t.arn_kind: t.report_type for t in self._types.values()
                 if t.arn_kind and t.report_type}
+
+
+TABLE_START = "<!-- resource types: generated from the registry (inventory/bundled.py) -->"
+TABLE_END = "<!-- end of resource types -->"
+
+
+def fixtures_table(types: list[ResourceType]) -> str:
+    """The resource fixtures table of docs/fixtures.md, between its two markers."""
+    lines = [TABLE_START, "| fixture | type | scope | discovered with | fields |",
+             "|---|---|---|---|---|"]
+    lines += [f"| `{t.fixture}` | `{t.value_type}` | {t.scope} | {t.discovered_with} | "
+              f"{t.fields} |" for t in types]
+    return "\n".join([*lines, TABLE_END])
+
+
+def with_fixtures_table(doc: str, types: list[ResourceType]) -> str:
+    """``doc`` with its generated table replaced by the registry's."""
+    start, end = doc.index(TABLE_START), doc.index(TABLE_END) + len(TABLE_END)
+    return doc[:start] + fixtures_table(types) + doc[end:]
