@@ -1,7 +1,8 @@
 """Hook specifications of pytest-awscompliance (added with ``pytest_addhooks``).
 
 A ``conftest.py`` or a plugin implements them like any pytest hook; the bundled demo
-(``--aws-demo``) uses nothing else to hand the scan its accounts and its client set-up.
+(``--aws-demo``) uses nothing else to hand the scan its accounts and its client set-up, and
+the bundled resource types (``inventory/bundled.py``) register like a team's own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 
 if TYPE_CHECKING:
     from pytest_awscompliance.aws.targets import Plan
+    from pytest_awscompliance.inventory.registry import ResourceType
     from pytest_awscompliance.settings.options import Settings
 
 
@@ -31,4 +33,18 @@ def pytest_awscompliance_client_created(client: Any, account_id: str, service: s
 
     Register botocore event handlers on ``client.meta.events`` here, e.g. a ``Stubber`` or
     canned answers for an API an emulator lacks. Called from the scan's threads.
+    """
+
+
+def pytest_awscompliance_resource_types(config: pytest.Config) -> list[ResourceType]:
+    """Declare resource types: each one becomes a fixture giving one test per resource.
+
+    Return ``ResourceType`` objects (``from pytest_awscompliance import ResourceType``):
+    the fixture name, its scope (``"account"`` or ``"regional"``), the discovery function
+    of one target (using ``aws.read`` / ``aws.paginate``), a description, and how a
+    resource's name and ARN are formed. Called once for each plugin or ``conftest.py``
+    that implements it, as soon as it is registered, before its tests are collected.
+    Resources are discovered once per run, only when a selected test asks for the fixture;
+    xdist workers share the reads and snapshots record and replay them.
+    A name given twice or a bad registration is a usage error.
     """

@@ -19,20 +19,6 @@ from pytest_awscompliance.collect.fixtures import (  # noqa: F401 - registered a
     aws,
     aws_account,
     aws_settings,
-    cloudtrail_trail,
-    ec2_instance,
-    ecr_repository,
-    iam_inline_policy,
-    iam_policy,
-    iam_principal,
-    iam_role,
-    iam_user,
-    launch_configuration,
-    launch_template,
-    log_group,
-    s3_bucket,
-    security_group,
-    vpc,
 )
 from pytest_awscompliance.collect.items import (
     ControlTable,
@@ -42,11 +28,14 @@ from pytest_awscompliance.collect.items import (
     mark_module,
     select_items,
 )
+from pytest_awscompliance.collect.registration import RegistryPlugin
 from pytest_awscompliance.collect.state import (
     SCAN,
     ScanState,
     ensure_plan,
     inventory_or_none,
+    is_worker,
+    registry_of,
     scan_of,
 )
 from pytest_awscompliance.engine import prefetch, snapshot
@@ -59,7 +48,10 @@ from pytest_awscompliance.settings import options, outputs
 from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
 
 WORKER_KEY = "awscompliance"
-pytest_plugins = ["pytest_awscompliance.fleet.plugin"]  # shard output dirs (fleet/plugin.py)
+pytest_plugins = [
+    "pytest_awscompliance.fleet.plugin",  # shard output dirs (fleet/plugin.py)
+    "pytest_awscompliance.inventory.bundled",  # the bundled resource types, through the hook
+]
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -70,15 +62,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     options.add_options(parser)
 
 
-def _is_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput")
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
     """Every report and snapshot path is checked before any plugin opens one, and before
     any AWS call: a path that cannot be written is a usage error naming its option."""
-    if _is_worker(config) or config.getoption("help", False) \
+    if is_worker(config) or config.getoption("help", False) \
             or config.getoption("version", False):
         return
     outputs.check_paths(outputs.output_paths(config))
@@ -96,6 +84,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{parametrize.NO_RESOURCES_MARK}: internal")
     state = ScanState(options.load_settings(config))
     config.stash[SCAN] = state
+    # every resource type registered so far declares its types now, later ones (conftests
+    # found during collection) as they are registered
+    config.pluginmanager.register(RegistryPlugin(config, state.registry), RegistryPlugin.name)
     config.pluginmanager.register(WaiverPlugin(), WaiverPlugin.name)
     config.pluginmanager.register(ReportingPlugin(config), PLUGIN_NAME)
     if state.settings.demo:
@@ -107,9 +98,9 @@ def pytest_configure(config: pytest.Config) -> None:
     terminal = config.pluginmanager.getplugin("terminalreporter")
     if terminal is not None:
         config.pluginmanager.register(
-            TerminalForgetsReports(terminal.stats, everything=_is_worker(config)),
+            TerminalForgetsReports(terminal.stats, everything=is_worker(config)),
             "awscompliance-terminal-reports")
-    if _is_worker(config):
+    if is_worker(config):
         shared = config.workerinput.get(WORKER_KEY) or {}  # type: ignore[attr-defined]
         if shared.get("plan"):
             state.plan = Plan.from_dict(shared["plan"])
@@ -154,7 +145,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     config.stash[outputs.SESSION] = session
     if state.runtime is not None:
         state.requests.update(state.runtime.clients.requests.sent)
-    if _is_worker(config):
+    if is_worker(config):
         config.workeroutput[WORKER_KEY] = {"requests": dict(state.requests)}  # type: ignore[attr-defined]
         return
     if not state.settings.snapshot_save:
@@ -173,7 +164,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(SCAN, None)
     if state is not None and state.runtime is not None:
         state.runtime.close()
-    if state is None or _is_worker(config):
+    if state is None or is_worker(config):
         return
     outputs.finish(config)
     if state.cache_dir is not None:
@@ -254,26 +245,22 @@ class XdistHooks:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if not parametrize.aws_fixtures_of(metafunc.fixturenames):
+    registry = registry_of(metafunc.config)
+    if not parametrize.aws_fixtures_of(metafunc.fixturenames, registry):
         return
-    parametrize.check_markers(metafunc.definition)
-    state = scan_of(metafunc.config)
-    if state.plan is None and not state.error and not _is_worker(metafunc.config) \
-            and not state.extras.get("resolving_shown"):
-        state.extras["resolving_shown"] = True
-        progress(metafunc.config, "resolving the targets (credentials, organization)...")
-    inventory = inventory_or_none(metafunc.config)
-    if state.plan is not None:
-        discovery_progress(metafunc.config, state)
-    parametrize.parametrize(metafunc, inventory)
+    control = parametrize.check_markers(metafunc.definition)
+    parametrize.parametrize(metafunc, registry, inventory_or_none(metafunc.config), control,
+                            scan_of(metafunc.config).settings)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     state = scan_of(config)
-    aws_items = [i for i in items if parametrize.aws_fixtures_of(getattr(i, "fixturenames", []))]
+    config.pluginmanager.get_plugin(RegistryPlugin.name).check()
+    aws_items = [i for i in items
+                 if parametrize.aws_fixtures_of(getattr(i, "fixturenames", []), state.registry)]
     if aws_items and state.error:
-        if not _is_worker(config):
+        if not is_worker(config):
             raise pytest.UsageError(state.error)
         # A worker cannot stop the run with a usage error (xdist reports an internal
         # error): each control ERRORs with the reason instead.
@@ -289,7 +276,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         problem = options.framework_problem(
             state.settings.frameworks, known,
             options.source_of(config, "--aws-framework", "aws_frameworks"))
-        if problem and not _is_worker(config):
+        if problem and not is_worker(config):
             raise pytest.UsageError(problem)
         if problem:  # a worker: every control ERRORs with the reason (see above)
             for item in aws_items:
@@ -311,7 +298,7 @@ def pytest_collection(session: pytest.Session) -> None:
 
 def discovery_progress(config: pytest.Config, state: ScanState) -> None:
     """Progress lines before the (long) discovery, once, on the controller."""
-    if _is_worker(config) or state.extras.get("discovery_shown"):
+    if is_worker(config) or state.extras.get("discovery_shown"):
         return
     state.extras["discovery_shown"] = True
     for line in discovery_lines(state.plan, workers=_uses_xdist(config)):
@@ -320,7 +307,7 @@ def discovery_progress(config: pytest.Config, state: ScanState) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     state = scan_of(session.config)
-    if _is_worker(session.config) and state.runtime is not None and state.cache_dir:
+    if is_worker(session.config) and state.runtime is not None and state.cache_dir:
         state.runtime.after_collection()
     if state.runtime is not None:
         state.runtime.collection_done()

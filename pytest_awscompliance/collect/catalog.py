@@ -14,9 +14,11 @@ from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
-from pytest_awscompliance.inventory import RESOURCE_TYPES
+from pytest_awscompliance.inventory.bundled import BUNDLED
 from pytest_awscompliance.model.markers import ControlMeta, MarkerError, read_control
 from pytest_awscompliance.model.severity import RANK
+
+RESOURCE_TYPES = {t.fixture for t in BUNDLED}
 
 PACKAGE = "compliance_tests"
 

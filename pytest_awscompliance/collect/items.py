@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.collect.parametrize import NO_RESOURCES_MARK, aws_fixtures_of
+from pytest_awscompliance.collect.selection import control_wanted
+from pytest_awscompliance.collect.state import registry_of
 from pytest_awscompliance.engine.runtime import split_target
-from pytest_awscompliance.inventory import RESOURCE_TYPES
 from pytest_awscompliance.inventory.discovery import DISCOVERY_FAILED, Inventory
+from pytest_awscompliance.inventory.registry import Registry
 from pytest_awscompliance.model.markers import ControlMeta, read_control
-from pytest_awscompliance.model.severity import at_least
 from pytest_awscompliance.settings.options import Settings
 
 
@@ -80,19 +81,19 @@ def _param_key(item: pytest.Item) -> tuple[str | None, str | None]:
     callspec = getattr(item, "callspec", None)
     if callspec is None:
         return None, None
-    for name in aws_fixtures_of(list(callspec.params)):
+    for name in aws_fixtures_of(list(callspec.params), registry_of(item.config)):
         return name, callspec.params[name]
     return None, None
 
 
-def resource_label(fixture: str | None, key: str, inventory: Inventory | None) -> str:
+def resource_label(fixture: str | None, key: str, inventory: Inventory | None,
+                   registry: Registry) -> str:
     """The ARN of a resource test, or ``account/region`` for a setting."""
-    if (fixture in RESOURCE_TYPES and inventory is not None
-            and not key.endswith(DISCOVERY_FAILED)):
+    if fixture in registry and inventory is not None and not key.endswith(DISCOVERY_FAILED):
         found, _ = inventory.discover(fixture)
         if key in found:
             return found[key].arn
-    if fixture in RESOURCE_TYPES:
+    if fixture in registry:
         return key
     return "/".join(key.split("/")[:2])
 
@@ -120,7 +121,8 @@ def describe_item(item: pytest.Item, inventory: Inventory | None,
     control = controls.shared(read_control(item))
     account, region = split_target(key)
     info = ItemInfo(control, sys.intern(account), sys.intern(region),
-                    sys.intern(resource_label(fixture, key, inventory)))
+                    sys.intern(resource_label(fixture, key, inventory,
+                                               registry_of(item.config))))
     item.stash[ITEM_INFO] = info
     item.extra_keyword_matches.add(control.id)
     if item.config.getoption("markexpr", ""):
@@ -178,11 +180,4 @@ def select_items(items: list[pytest.Item], settings: Settings
 
 def wanted(info: ItemInfo, settings: Settings) -> bool:
     """Whether ``--severity-min`` and ``--aws-framework`` keep this control."""
-    if settings.severity_min and not at_least(info.control.severity, settings.severity_min):
-        return False
-    return not settings.frameworks or _maps_to(info.control, settings.frameworks)
-
-
-def _maps_to(control: ControlMeta, frameworks: tuple[str, ...]) -> bool:
-    wanted = {f.lower() for f in frameworks}
-    return any(name.lower() in wanted for name in control.frameworks)
+    return control_wanted(info.control, settings)

@@ -10,31 +10,41 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.inventory import RESOURCE_TYPES
-from pytest_awscompliance.inventory.discovery import NO_RESOURCES, Inventory
-from pytest_awscompliance.model.markers import MarkerError, read_control
+from pytest_awscompliance.collect.selection import NO_RESOURCES_MARK, function_selected
+from pytest_awscompliance.inventory.discovery import DISCOVERY_FAILED, NO_RESOURCES, Inventory
+from pytest_awscompliance.inventory.registry import Registry
+from pytest_awscompliance.model.markers import ControlMeta, MarkerError, read_control
+from pytest_awscompliance.settings.options import Settings
 
 TARGET_FIXTURES = ("aws", "aws_account")
-NO_RESOURCES_MARK = "aws_no_resources"
 
 
-def aws_fixtures_of(fixturenames: list[str]) -> list[str]:
+def aws_fixtures_of(fixturenames: list[str], registry: Registry) -> list[str]:
     """The AWS fixtures a test asks for, in a fixed order."""
-    return [n for n in (*RESOURCE_TYPES, *TARGET_FIXTURES) if n in fixturenames]
+    return [n for n in (*registry, *TARGET_FIXTURES) if n in fixturenames]
 
 
-def check_markers(definition: Any) -> None:
+def check_markers(definition: Any) -> ControlMeta:
     """Make a bad marker a collection error that names the test and the fix."""
     try:
-        read_control(definition)
+        return read_control(definition)
     except MarkerError as exc:
         raise pytest.Collector.CollectError(f"{definition.nodeid}: {exc}") from None
 
 
-def parametrize(metafunc: pytest.Metafunc, inventory: Inventory | None) -> None:
-    """Parametrize one control over its targets or resources."""
-    wanted = aws_fixtures_of(metafunc.fixturenames)
-    resources = [n for n in wanted if n in RESOURCE_TYPES]
+def target_words(inventory: Inventory) -> list[str]:
+    """What a test id holds besides a resource name: targets and placeholders."""
+    runtime = inventory.runtime
+    targets = [*runtime.account_targets(), *runtime.regional_targets()]
+    return [*(t.id for t in targets), NO_RESOURCES, DISCOVERY_FAILED]
+
+
+def parametrize(metafunc: pytest.Metafunc, registry: Registry, inventory: Inventory | None,
+                control: ControlMeta, settings: Settings) -> None:
+    """Parametrize one control over its targets or resources; a control no selection
+    keeps gets one placeholder test, deselected, and discovers nothing."""
+    wanted = aws_fixtures_of(metafunc.fixturenames, registry)
+    resources = [n for n in wanted if n in registry]
     if len(resources) > 1:
         raise pytest.Collector.CollectError(
             f"{metafunc.definition.nodeid}: a control judges one kind of resource, but it asks "
@@ -47,6 +57,11 @@ def parametrize(metafunc: pytest.Metafunc, inventory: Inventory | None) -> None:
         )
     if inventory is None:  # targets failed to resolve; the plugin reports why after collection
         metafunc.parametrize(wanted[0], [], indirect=True)
+        return
+    if not function_selected(metafunc.definition, control, settings, target_words(inventory)):
+        metafunc.parametrize(wanted[0], [pytest.param(
+            NO_RESOURCES, id=NO_RESOURCES, marks=getattr(pytest.mark, NO_RESOURCES_MARK))],
+            indirect=True)
         return
     if resources:
         name = resources[0]

@@ -15,6 +15,7 @@ from pytest_awscompliance.aws.targets import Plan, resolve
 from pytest_awscompliance.engine.cache import ReadCache
 from pytest_awscompliance.engine.runtime import Runtime
 from pytest_awscompliance.inventory.discovery import Inventory
+from pytest_awscompliance.inventory.registry import Registry
 from pytest_awscompliance.model.errors import TargetError
 from pytest_awscompliance.settings.options import Settings
 
@@ -34,6 +35,8 @@ class ScanState:
     credentials: dict[str, Credentials] = field(default_factory=dict, repr=False)
     """Assumed-role credentials by account: on the xdist controller, those it assumed for
     its workers; on a worker, those it was handed (never written to disk or a report)."""
+    registry: Registry = field(default_factory=Registry)
+    """The resource types of this run (bundled and declared with the hook)."""
     requests: Counter[str] = field(default_factory=Counter)
     """AWS requests sent, by ``service:Operation``: this process's, plus every worker's."""
 
@@ -47,6 +50,15 @@ def scan_of(config: pytest.Config) -> ScanState:
 
 def settings_of(config: pytest.Config) -> Settings:
     return config.stash[SCAN].settings
+
+
+def registry_of(config: pytest.Config) -> Registry:
+    return config.stash[SCAN].registry
+
+
+def is_worker(config: pytest.Config) -> bool:
+    """Whether this process is an xdist worker (the one test of it in the package)."""
+    return hasattr(config, "workerinput")
 
 
 def ensure_plan(state: ScanState) -> Plan | None:
@@ -71,7 +83,7 @@ def runtime_or_none(config: pytest.Config) -> Runtime | None:
             cache.preload(state.offline_entries)
         state.runtime = Runtime(state.settings, plan, cache, state.credentials,
                                 on_client=client_hook(config))
-        state.inventory = Inventory(state.runtime)
+        state.inventory = Inventory(state.runtime, state.registry)
     return state.runtime
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from pytest_awscompliance.aws.targets import Target
 from pytest_awscompliance.engine.prefetch import MAX_IN_FLIGHT, Running
 from pytest_awscompliance.engine.runtime import Runtime
-from pytest_awscompliance.inventory import RESOURCE_TYPES
+from pytest_awscompliance.inventory.registry import Registry
 from pytest_awscompliance.model.errors import AwsApiError
 from pytest_awscompliance.model.resources import Resource
 
@@ -21,20 +21,26 @@ DISCOVERY_FAILED = "<discovery failed>"
 class Inventory:
     """The resources of each type the run has discovered, by id, plus per-target failures."""
 
-    def __init__(self, runtime: Runtime):
+    def __init__(self, runtime: Runtime, registry: Registry):
         self.runtime = runtime
+        self.registry = registry
         self._resources: dict[str, dict[str, Resource]] = {}
         self._failures: dict[str, dict[str, AwsApiError]] = {}
-        self._locks = {fixture: threading.Lock() for fixture in RESOURCE_TYPES}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _lock(self, fixture: str) -> threading.Lock:
+        with self._guard:  # types may be registered after the inventory was built
+            return self._locks.setdefault(fixture, threading.Lock())
 
     def targets_for(self, fixture: str) -> list[Target]:
-        scope = RESOURCE_TYPES[fixture].scope
+        scope = self.registry[fixture].scope
         return (self.runtime.account_targets() if scope == "account"
                 else self.runtime.regional_targets())
 
     def discover(self, fixture: str) -> tuple[dict[str, Resource], dict[str, AwsApiError]]:
         """Resources of one type across all targets, by id, plus per-target failures."""
-        with self._locks[fixture]:
+        with self._lock(fixture):
             if fixture not in self._resources:
                 found: dict[str, Resource] = {}
                 failed: dict[str, AwsApiError] = {}
@@ -54,7 +60,7 @@ class Inventory:
     def _discover_one(self, fixture: str, target: Target
                       ) -> tuple[list[Resource], AwsApiError | None]:
         try:
-            return RESOURCE_TYPES[fixture].discover(
+            return self.registry[fixture].list(
                 self.runtime.context(target.account_id, target.region)), None
         except AwsApiError as exc:
             return [], exc
@@ -78,7 +84,7 @@ class Inventory:
         """The per-resource control an item runs, if it takes a resource fixture (for the
         prefetcher, which reads ahead for the resource's peers)."""
         funcargs = getattr(item, "funcargs", {})
-        for fixture in RESOURCE_TYPES:
+        for fixture in self.registry:
             resource = funcargs.get(fixture)
             if isinstance(resource, Resource):
                 control = f"{item.nodeid.split('[')[0]}"

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from pytest_awscompliance.inventory.bundled import BUNDLED
 from pytest_awscompliance.model.results import ControlResult
 
 OCSF_VERSION = "1.1.0"
@@ -55,21 +56,12 @@ STATUS: dict[str, tuple[str, int, str, int, str]] = {
     "skipped": ("SKIPPED", 0, "Unknown", 99, "Skipped"),
 }
 
-# (ARN service, resource type) -> resource type name, as AWS Security Hub spells them.
+# (ARN service, resource type) -> resource type name, as AWS Security Hub spells them: the
+# bundled resource types' (inventory/bundled.py), plus the kinds controls name without a
+# per-resource fixture.
 RESOURCE_TYPES = {
-    ("s3", ""): "AwsS3Bucket",
-    ("ec2", "instance"): "AwsEc2Instance",
-    ("ec2", "security-group"): "AwsEc2SecurityGroup",
-    ("ec2", "vpc"): "AwsEc2Vpc",
-    ("ec2", "launch-template"): "AwsEc2LaunchTemplate",
-    ("autoscaling", "launchConfiguration"): "AwsAutoScalingLaunchConfiguration",
-    ("iam", "user"): "AwsIamUser",
-    ("iam", "role"): "AwsIamRole",
-    ("iam", "policy"): "AwsIamPolicy",
+    **{t.arn_kind: t.report_type for t in BUNDLED if t.arn_kind and t.report_type},
     ("iam", "group"): "AwsIamGroup",
-    ("ecr", "repository"): "AwsEcrRepository",
-    ("cloudtrail", "trail"): "AwsCloudTrailTrail",
-    ("logs", "log-group"): "AwsLogsLogGroup",
 }
 
 

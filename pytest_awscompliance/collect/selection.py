@@ -1,0 +1,98 @@
+"""Which controls a run selects, decided from the function before any AWS call.
+
+``--severity-min`` and ``--aws-framework`` depend on the markers only; ``-k`` and ``-m`` are
+evaluated against the function's names, markers and control id. A ``-k`` word that could
+match a test id's target part (an account id, a region, ``<none>``) cannot be decided before
+the targets are known: such a function is parametrized (and discovered) as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from itertools import product
+from typing import Any
+
+import pytest
+
+from pytest_awscompliance.model.markers import ControlMeta
+from pytest_awscompliance.model.severity import at_least
+from pytest_awscompliance.settings.options import Settings
+
+MAX_UNDECIDED = 8
+NO_RESOURCES_MARK = "aws_no_resources"
+"""The one mark a test gets from its parameter (so ``-m`` cannot decide it early)."""
+
+
+def control_wanted(control: ControlMeta, settings: Settings) -> bool:
+    """Whether ``--severity-min`` and ``--aws-framework`` keep this control."""
+    if settings.severity_min and not at_least(control.severity, settings.severity_min):
+        return False
+    wanted = {f.lower() for f in settings.frameworks}
+    return not wanted or any(name.lower() in wanted for name in control.frameworks)
+
+
+def may_match(text: str, known: Callable[..., bool], undecided: Callable[[str], bool]) -> bool:
+    """Whether the ``-k``/``-m`` expression ``text`` can be true for some test of a function.
+
+    ``known(name, **kwargs)`` answers from the function; a name it does not match and
+    ``undecided(name)`` calls open is tried both true and false. Fail open: an expression
+    this cannot read selects (pytest reports its own errors later).
+    """
+    if not text:
+        return True
+    try:
+        from _pytest.mark.expression import Expression
+
+        expression = Expression.compile(text)
+    except Exception:
+        return True
+    opened: list[tuple[str, tuple[tuple[str, Any], ...]]] = []
+    while True:
+        before = len(opened)
+        if before > MAX_UNDECIDED:
+            return True
+        for values in product((False, True), repeat=before):
+            assumed = dict(zip(opened, values, strict=True))
+
+            def matcher(name: str, /, assumed: dict[Any, bool] = assumed, **kwargs: Any) -> bool:
+                if known(name, **kwargs):
+                    return True
+                key = (name, tuple(sorted(kwargs.items())))
+                if key in assumed:
+                    return assumed[key]
+                if undecided(name) and key not in opened:
+                    opened.append(key)
+                return False
+
+            try:
+                if expression.evaluate(matcher):
+                    return True
+            except Exception:
+                return True
+        if len(opened) == before:
+            return False
+
+
+def function_selected(definition: Any, control: ControlMeta, settings: Settings,
+                      target_words: Iterable[str]) -> bool:
+    """Whether any test of this control function can be selected (no AWS call made)."""
+    if not control_wanted(control, settings):
+        return False
+    from _pytest.mark import KeywordMatcher, MarkMatcher
+
+    config = definition.config
+    words = [w.lower() for w in target_words]
+
+    def in_target(name: str) -> bool:
+        return "/" in name or any(name.lower() in w for w in words)
+
+    keywords = KeywordMatcher.from_item(definition)
+
+    def keyword(name: str, /, **kwargs: Any) -> bool:
+        return keywords(name, **kwargs) or name.lower() in control.id.lower()
+
+    marks = MarkMatcher.from_markers(
+        [*definition.iter_markers(), pytest.mark.severity(level=control.severity).mark])
+    return (may_match(config.getoption("keyword", ""), keyword, in_target)
+            and may_match(config.getoption("markexpr", ""), marks,
+                          lambda name: name == NO_RESOURCES_MARK))

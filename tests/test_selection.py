@@ -1,0 +1,54 @@
+"""Discovery only for what runs: a control no selection keeps discovers nothing."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from pytest_awscompliance.collect.selection import may_match
+
+
+def requests_of(*args: str) -> tuple[int, str]:
+    out = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "compliance_tests",
+                          "--aws-demo", "-q", "-p", "no:cacheprovider", *args],
+                         capture_output=True, text=True, timeout=300).stdout
+    match = re.search(r"^aws requests: (\d+) sent", out, flags=re.M)
+    assert match, out
+    return int(match.group(1)), out
+
+
+def test_k_imdsv2_discovers_only_what_its_controls_use() -> None:
+    sent, out = requests_of("-k", "imdsv2")
+    assert sent <= 30, out  # 80 when every type was discovered for every control
+    assert "s3:ListBuckets" not in out and "iam:ListUsers" not in out
+    # the 4 regions without a launch configuration in use give no test since #14
+    assert re.search(r"8 failed, 8 passed, \d+ deselected", out), out
+
+
+def test_k_word_that_may_be_an_account_id_still_discovers() -> None:
+    _, out = requests_of("-k", "imdsv2 or 222222222222", "-rA")
+    assert "test_bucket_blocks_public_access[222222222222/us-east-1/" in out
+
+
+def test_may_match_tries_undecided_words_both_ways() -> None:
+    def known(name: str, **_: object) -> bool:
+        return name == "imds"
+
+    assert may_match("imds", known, lambda _: False)
+    assert not may_match("s3", known, lambda _: False)
+    assert may_match("s3", known, lambda _: True)
+    assert not may_match("not imds", known, lambda _: True)
+    assert may_match("not s3", known, lambda _: True)
+    assert not may_match("s3 and not s3", known, lambda _: True)
+
+
+@pytest.mark.parametrize("args", [("--severity-min", "critical"),
+                                  ("-m", "severity(level='low')")])
+def test_severity_selection_applies_before_discovery(args: tuple[str, str]) -> None:
+    """Collection alone discovers every type some selected control asks for."""
+    sent, out = requests_of("--co", *args)
+    everything, _ = requests_of("--co")
+    assert sent < everything, out
