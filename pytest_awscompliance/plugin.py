@@ -40,6 +40,7 @@ from pytest_awscompliance.collect.state import (
 )
 from pytest_awscompliance.engine import prefetch, snapshot
 from pytest_awscompliance.engine.cache import ReadCache
+from pytest_awscompliance.inventory import bundled
 from pytest_awscompliance.model import markers
 from pytest_awscompliance.model.errors import AwsApiError
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
@@ -50,7 +51,6 @@ from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
 WORKER_KEY = "awscompliance"
 pytest_plugins = [
     "pytest_awscompliance.fleet.plugin",  # shard output dirs (fleet/plugin.py)
-    "pytest_awscompliance.inventory.bundled",  # the bundled resource types, through the hook
 ]
 
 
@@ -86,6 +86,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SCAN] = state
     # every resource type registered so far declares its types now, later ones (conftests
     # found during collection) as they are registered
+    # The bundled resource types join through the same hook as a team's own. The module is
+    # registered as an object: the reports import it before pytest could load it by name.
+    if not config.pluginmanager.is_registered(bundled):
+        config.pluginmanager.register(bundled, "awscompliance-bundled-types")
     config.pluginmanager.register(RegistryPlugin(config, state.registry), RegistryPlugin.name)
     config.pluginmanager.register(WaiverPlugin(), WaiverPlugin.name)
     config.pluginmanager.register(ReportingPlugin(config), PLUGIN_NAME)

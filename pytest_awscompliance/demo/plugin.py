@@ -37,7 +37,7 @@ class DemoPlugin:
             self._serve(workerinput.get(WORKER_KEY))
 
     def pytest_awscompliance_plan(self, config: pytest.Config, settings: Settings) -> Plan:
-        progress(config, "starting the demo organization (moto, about 20 s)...")
+        progress(config, "starting the demo organization (moto)...")
         started = time.monotonic()
         self.server = start_demo()
         self._serve(self.server.endpoint)
