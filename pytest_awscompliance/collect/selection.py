@@ -82,6 +82,9 @@ def function_selected(definition: Any, control: ControlMeta, settings: Settings,
 
     config = definition.config
     words = [w.lower() for w in target_words]
+    # The function's own @pytest.mark.parametrize ids are part of its test ids too.
+    words += [str(value).lower() for mark in definition.iter_markers("parametrize")
+              for value in _param_values(mark)]
 
     def in_target(name: str) -> bool:
         return "/" in name or any(name.lower() in w for w in words)
@@ -96,3 +99,16 @@ def function_selected(definition: Any, control: ControlMeta, settings: Settings,
     return (may_match(config.getoption("keyword", ""), keyword, in_target)
             and may_match(config.getoption("markexpr", ""), marks,
                           lambda name: name == NO_RESOURCES_MARK))
+
+
+def _param_values(mark: Any) -> list[Any]:
+    """The values and ids of one ``parametrize`` marker (what its test ids are made of)."""
+    values: list[Any] = []
+    for value in (mark.args[1] if len(mark.args) > 1 else mark.kwargs.get("argvalues", [])):
+        values.extend(getattr(value, "values", None) or [value])
+        if getattr(value, "id", None):
+            values.append(value.id)
+    ids = mark.kwargs.get("ids")
+    if isinstance(ids, list | tuple):
+        values.extend(i for i in ids if i is not None)
+    return values
