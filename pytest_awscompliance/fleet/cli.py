@@ -141,10 +141,10 @@ def run_merge(args: argparse.Namespace) -> int:
         ocsf.write_atomic(args.compliance_json.absolute(), merged.findings)
     if tree is not None:
         ET.indent(tree)
-        merge.write_text_atomic(args.junitxml.absolute(), ET.tostring(
+        outputs.write_text_atomic(args.junitxml.absolute(), ET.tostring(
             tree, encoding="unicode", xml_declaration=True) + "\n")
     if args.html:
-        merge.write_text_atomic(args.html.absolute(), html.render(merged))
+        outputs.write_text_atomic(args.html.absolute(), html.render(merged))
     status = merge.exit_status(merged, args.fail_on_severity)
     if args.output_dir is not None:  # last: until it is there, the directory is incomplete
         files = {p.name: p.name for p in (args.compliance_json, args.junitxml, args.html)}
@@ -176,7 +176,7 @@ def run_diff(args: argparse.Namespace) -> int:
     changes = diff.compare(old, new)
     text = diff.markdown(changes)
     if args.markdown:
-        merge.write_text_atomic(args.markdown.absolute(), text)
+        outputs.write_text_atomic(args.markdown.absolute(), text)
     else:
         print(text)
     if args.fail_on and diff.blocking(changes, args.fail_on):

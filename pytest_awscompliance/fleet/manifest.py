@@ -8,10 +8,10 @@ as NOT SCANNED.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+from pytest_awscompliance.settings import outputs
 
 NAME = "manifest.json"
 FINDINGS = "findings.json"
@@ -27,18 +27,12 @@ class ManifestError(Exception):
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """All of ``data`` at ``path``, or (on failure) nothing new."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, sort_keys=True, ensure_ascii=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    def dump(handle: TextIO) -> None:
+        json.dump(data, handle, indent=1, sort_keys=True, ensure_ascii=False)
+        handle.write("\n")
+
+    outputs.replace_atomic(path, dump)
 
 
 def read(directory: Path) -> dict[str, Any] | None:

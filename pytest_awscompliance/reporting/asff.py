@@ -37,6 +37,7 @@ from typing import Any, TextIO
 
 from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting import ocsf
+from pytest_awscompliance.settings import outputs
 
 SCHEMA_VERSION = "2018-10-08"
 BATCH_SIZE = 100
@@ -179,4 +180,4 @@ def write_atomic(path: Path, batches_: Sequence[Sequence[dict[str, Any]]]) -> No
             handle.write(json.dumps(list(batch), ensure_ascii=False, sort_keys=True))
             handle.write("\n")
 
-    ocsf.replace_atomic(path, dump)
+    outputs.replace_atomic(path, dump)

@@ -27,15 +27,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from pytest_awscompliance.inventory.bundled import BUNDLED
 from pytest_awscompliance.model.results import ControlResult
+from pytest_awscompliance.settings import outputs
 
 OCSF_VERSION = "1.1.0"
 PRODUCT = "pytest-awscompliance"
@@ -212,20 +211,5 @@ def write_atomic(path: Path, findings: Sequence[dict[str, Any]]) -> None:
         json.dump(list(findings), handle, indent=1, ensure_ascii=False, sort_keys=True)
         handle.write("\n")
 
-    replace_atomic(path, dump)
+    outputs.replace_atomic(path, dump)
 
-
-def replace_atomic(path: Path, write: Callable[[TextIO], None]) -> None:
-    """Replace ``path`` with what ``write`` writes: a temporary file in the same directory,
-    synced, then ``os.replace``; on any failure the old file stays and no temporary file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp's 0600 would make the report unreadable to others
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

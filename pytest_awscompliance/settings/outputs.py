@@ -15,9 +15,10 @@ import contextlib
 import inspect
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pytest
 
@@ -110,15 +111,26 @@ def discard(tmp: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``: all of it, or (on failure) nothing and no stray file."""
-    tmp = temp_beside(path)
+def replace_atomic(path: Path, write: Callable[[TextIO], None]) -> None:
+    """Replace ``path`` with what ``write`` writes: a temporary file in the same directory,
+    synced, then ``os.replace``; on any failure the old file stays and no temporary file.
+    Every report, snapshot, manifest and merged file of the plugin is written through it."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        tmp.write_text(text, encoding="utf-8")
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would make the report unreadable to others
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        discard(tmp)
+        discard(Path(tmp))
         raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``: all of it, or (on failure) nothing and no stray file."""
+    replace_atomic(path, lambda handle: handle.write(text))
 
 
 def reason(exc: OSError) -> str:
