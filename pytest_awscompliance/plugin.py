@@ -34,7 +34,6 @@ from pytest_awscompliance.collect.state import (
     ScanState,
     ensure_plan,
     inventory_or_none,
-    is_worker,
     registry_of,
     scan_of,
 )
@@ -46,6 +45,7 @@ from pytest_awscompliance.model.errors import AwsApiError
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
 from pytest_awscompliance.reporting.terminal import discovery_lines, progress
 from pytest_awscompliance.settings import options, outputs
+from pytest_awscompliance.settings.xdist import is_worker
 from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
 
 WORKER_KEY = "awscompliance"

@@ -110,8 +110,8 @@ def scan(pytester: pytest.Pytester, *paths: str, accounts: Iterable[str] = (PASS
             outcome = "error" if report.failed and report.when != "call" else report.outcome
             if name not in result.outcomes or result.outcomes[name] == "passed":
                 result.outcomes[name] = outcome
-                from pytest_awscompliance.collect.outcomes import message_of
+                from pytest_awscompliance.model.results import message_of
 
-                result.messages[name] = message_of(report)
+                result.messages[name] = message_of(report, outcome)
         result.reports.append(report)
     return result

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from pytest_awscompliance.model.errors import AwsApiError, ReadOnlyViolation, api_name
+from pytest_awscompliance.model.results import first_line
 
 SCANNER_ERRORS = (AwsApiError, ReadOnlyViolation)
-
-
-def first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""
 
 
 def classify(report: pytest.TestReport,
@@ -64,12 +59,3 @@ def scp_closed(report: pytest.TestReport, error: AwsApiError) -> bool:
                        f"service control policy ({api_name(error.service, error.operation)}"
                        f" denied): out of scope")
     return True
-
-
-def message_of(report: Any) -> str:
-    """The one-line finding of a report, for summaries and machine-readable outputs."""
-    for attr in ("compliance_error", "compliance_message"):
-        value = getattr(report, attr, None)
-        if value:
-            return str(value)
-    return first_line(str(report.longrepr)) if report.longrepr else ""

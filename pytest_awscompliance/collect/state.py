@@ -56,11 +56,6 @@ def registry_of(config: pytest.Config) -> Registry:
     return config.stash[SCAN].registry
 
 
-def is_worker(config: pytest.Config) -> bool:
-    """Whether this process is an xdist worker (the one test of it in the package)."""
-    return hasattr(config, "workerinput")
-
-
 def ensure_plan(state: ScanState) -> Plan | None:
     """Resolve targets once; remember the error instead of raising it twice."""
     if state.plan is None and state.error is None:

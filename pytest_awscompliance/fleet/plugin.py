@@ -23,6 +23,7 @@ from pytest_awscompliance.reporting import ocsf
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME
 from pytest_awscompliance.settings.fleet_options import FleetOptions, read_options
 from pytest_awscompliance.settings.sharding import parse_shard
+from pytest_awscompliance.settings.xdist import is_worker
 
 
 @dataclass
@@ -95,7 +96,7 @@ def prepare_output_dir(config: pytest.Config, options: FleetOptions) -> int | No
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
-    if hasattr(config, "workerinput"):
+    if is_worker(config):
         return None
     options = read_options(config)
     if options.shard:
@@ -116,7 +117,7 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     run = config.stash.get(FLEET, None)
-    if run is not None and not hasattr(config, "workerinput"):
+    if run is not None and not is_worker(config):
         config.pluginmanager.register(FleetHooks(config, run), "awscompliance-fleet")
 
 

@@ -101,7 +101,8 @@ def outcome_of(report: Any) -> str | None:
     return "passed" if when == "call" else None
 
 
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
+    """The first non-blank line of ``text``, stripped."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[0].strip() if lines else ""
 
@@ -119,8 +120,8 @@ def message_of(report: Any, outcome: str) -> str:
         return str(longrepr[2]).removeprefix("Skipped: ")
     crash = getattr(longrepr, "reprcrash", None)
     if crash is not None and getattr(crash, "message", None):
-        return _first_line(str(crash.message))
-    return _first_line(str(longrepr)) if longrepr else ""
+        return first_line(str(crash.message))
+    return first_line(str(longrepr)) if longrepr else ""
 
 
 def result_of(report: Any) -> ControlResult | None:

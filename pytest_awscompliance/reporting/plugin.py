@@ -27,6 +27,7 @@ from pytest_awscompliance.model.results import (
 from pytest_awscompliance.reporting import asff, gate, ocsf, summary, terminal
 from pytest_awscompliance.settings import outputs
 from pytest_awscompliance.settings.report_options import read_options
+from pytest_awscompliance.settings.xdist import is_worker
 
 PLUGIN_NAME = "awscompliance-reporting"
 HTML_PLUGIN_NAME = "awscompliance-reporting-html"
@@ -47,7 +48,7 @@ class ReportingPlugin:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.options = read_options(config)
-        self.is_worker = hasattr(config, "workerinput")
+        self.is_worker = is_worker(config)
         self.started = datetime.now(UTC)
         self._results: dict[str, ControlResult] = {}
         self.other_failures = 0

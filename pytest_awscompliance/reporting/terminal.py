@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.model.results import ControlResult, properties_of
+from pytest_awscompliance.settings.xdist import is_worker
 
 SEVERITY_WIDTH = 8  # "critical"
 TARGET_SEGMENT = 24  # a resource id longer than this is shortened with an ellipsis
@@ -202,7 +203,7 @@ def progress(config: pytest.Config, message: str) -> None:
     """One progress line (``aws: ...``), printed now: no spinner, fits a CI log.
 
     Only on the controller, and only when pytest's terminal is there."""
-    if hasattr(config, "workerinput"):
+    if is_worker(config):
         return
     terminal = config.pluginmanager.getplugin("terminalreporter")
     if terminal is None:

@@ -38,6 +38,7 @@ from pytest_awscompliance.collect.state import SCAN, registry_of
 from pytest_awscompliance.model.markers import MarkerError, read_control
 from pytest_awscompliance.model.results import ControlResult, merge, result_of
 from pytest_awscompliance.settings.waiver_options import WaiverOptions, read_options
+from pytest_awscompliance.settings.xdist import is_worker
 from pytest_awscompliance.waivers.load import WaiverFileError, load_waivers, unknown_controls
 from pytest_awscompliance.waivers.match import find, in_scope
 from pytest_awscompliance.waivers.model import Waiver
@@ -137,10 +138,6 @@ def stale_report(stale: Stale, mode: str) -> pytest.TestReport:
     return report
 
 
-def _is_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput")
-
-
 def _control_id(item: pytest.Item) -> str | None:
     """The control id of an AWS control item, described or not (e.g. no resources)."""
     info = item_info(item)
@@ -202,7 +199,7 @@ class WaiverPlugin:
         day = date.fromisoformat(shared["today"]) if shared.get("today") else None
         state = WaiverState(options, day or options.today or today())
         config.stash[WAIVERS] = self.state = state
-        self.is_worker = _is_worker(config)
+        self.is_worker = is_worker(config)
         if not state.active or config.getoption("help", False) \
                 or config.getoption("version", False):
             return
@@ -223,7 +220,7 @@ class WaiverPlugin:
             state.deselected_ids.update(_control_ids(items))
             state.partly_deselected.update(_partly_deselected(state.waivers, items))
             config = items[0].config
-            if _is_worker(config):  # the controller judges staleness from all workers' data
+            if is_worker(config):  # the controller judges staleness from all workers' data
                 config.workeroutput[DESELECTED_KEY] = sorted(  # type: ignore[attr-defined]
                     state.partly_deselected)
 
@@ -241,7 +238,7 @@ class WaiverPlugin:
         if problems:
             problems = unknown_controls(state.waivers, known | _bundled_ids())
         if problems:
-            if _is_worker(config):  # a UsageError here would crash the xdist worker
+            if is_worker(config):  # a UsageError here would crash the xdist worker
                 config.workeroutput[WORKER_KEY] = problems  # type: ignore[attr-defined]
                 config.hook.pytest_deselected(items=list(items))
                 items[:] = []
@@ -278,7 +275,7 @@ class WaiverPlugin:
         per stale waiver, before the JUnit and HTML reports are written."""
         state = waiver_state(session.config)
         judging = (state is not None and state.active and bool(state.waivers)
-                   and not _is_worker(session.config) and not session.config.option.collectonly)
+                   and not is_worker(session.config) and not session.config.option.collectonly)
         try:
             outcome = yield
         except BaseException as exc:  # -x/--maxfail (session.Failed), Ctrl-C...
@@ -304,7 +301,7 @@ class WaiverPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         state = waiver_state(session.config)
-        if state is not None and state.worker_problems and not _is_worker(session.config):
+        if state is not None and state.worker_problems and not is_worker(session.config):
             raise pytest.UsageError("\n".join(state.worker_problems))
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -350,7 +347,7 @@ class WaiverPlugin:
 
     def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
         state = waiver_state(config)
-        if state is None or not state.active or _is_worker(config):
+        if state is None or not state.active or is_worker(config):
             return
         terminalreporter.section("compliance waivers")
         for kind, text in summary_lines(state):
