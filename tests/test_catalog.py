@@ -55,6 +55,10 @@ def test_catalog_shows_what_one_test_of_each_control_judges() -> None:
     assert entries["autoscaling-launch-config-imdsv2"].granularity == "launch_configuration"
     assert entries["iam-policy-no-privilege-escalation"].granularity == \
         "iam_inline_policy, iam_policy"
+    assert entries["org-scp-guardrails-attached"].granularity == "member_account, account"
+    assert entries["ecr-no-public-gallery-repositories"].granularity == "ecr_public_repository"
+    assert entries["iam-cloudshell-full-access-not-attached"].granularity == \
+        "iam_group, iam_principal"
     for entry in entries.values():
         for kind in entry.granularity.split(", "):
             assert kind in {"account", "region", *RESOURCE_TYPES}, (entry.meta.id, kind)
