@@ -122,7 +122,9 @@ def test_environments_in_separate_ous(aws_account, aws_settings):
 )
 def test_management_account_runs_no_workloads(aws):
     """The management account, per region, runs no EC2 instances and no Lambda/ECS/EKS/RDS
-    resources known to the Tagging API (untagged ones are not seen)."""
+    resources known to the Tagging API (untagged ones are not seen). The management account
+    is what is judged (a workload is fine anywhere else), so the workloads found are the
+    evidence of one regional finding, not resources with findings of their own."""
     if not is_management_account(aws):
         pytest.skip(f"account {aws.account_id} is not an organization management account")
     found = workloads(aws)
