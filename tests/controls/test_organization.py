@@ -198,13 +198,15 @@ def test_members_list_no_member_accounts(pytester: pytest.Pytester, world: MotoW
     assert result.outcomes == {}  # the control's one placeholder is deselected
 
 
+@pytest.mark.parametrize("operation", ["DescribeOrganization", "ListAccounts"])
 def test_unreadable_organization_is_an_error_not_zero_members(
-        pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+        pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch,
+        operation: str) -> None:
     org = Org(world)
     org.account(PASSING, "prod-app")
-    deny(monkeypatch, "organizations", "ListAccounts", "AccessDeniedException", account=CALLER)
+    deny(monkeypatch, "organizations", operation, "AccessDeniedException", account=CALLER)
     governed = "test_member_account_governed_by_scps"
     result = scan(pytester, ORGANIZATION, accounts=[CALLER], args=["-k", governed])
     key = f"{governed}[{CALLER}/global/<discovery failed>]"
     assert result.outcomes == {key: "error"}
-    assert "missing permission organizations:ListAccounts" in result.messages[key]
+    assert f"missing permission organizations:{operation}" in result.messages[key]
