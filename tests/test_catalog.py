@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_awscompliance.collect.catalog import (
+    _variants,
     bundled_controls,
     control_functions,
     granularity,
@@ -42,8 +43,9 @@ def test_every_control_id_has_one_title() -> None:
     """A control's functions (users and roles, managed and inline policies) share one title,
     so a marker, docs/controls.md and a report's "top failing controls" say the same."""
     titles: dict[str, set[str]] = {}
-    for meta, _, _ in control_functions():
-        titles.setdefault(meta.id, set()).add(meta.title)
+    for _, _, function in control_functions():
+        for meta in _variants(function):  # parameters may carry their own control marker
+            titles.setdefault(meta.id, set()).add(meta.title)
     assert {cid: t for cid, t in titles.items() if len(t) > 1} == {}
 
 
@@ -55,6 +57,10 @@ def test_catalog_shows_what_one_test_of_each_control_judges() -> None:
     assert entries["autoscaling-launch-config-imdsv2"].granularity == "launch_configuration"
     assert entries["iam-policy-no-privilege-escalation"].granularity == \
         "iam_inline_policy, iam_policy"
+    assert entries["org-scp-guardrails-attached"].granularity == "member_account, account"
+    assert entries["ecr-no-public-gallery-repositories"].granularity == "ecr_public_repository"
+    assert entries["iam-cloudshell-full-access-not-attached"].granularity == \
+        "iam_group, iam_principal"
     for entry in entries.values():
         for kind in entry.granularity.split(", "):
             assert kind in {"account", "region", *RESOURCE_TYPES}, (entry.meta.id, kind)

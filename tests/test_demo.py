@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pytest_awscompliance.collect.catalog import bundled_controls
+from pytest_awscompliance.demo.scenarios.containers import PUBLIC_ALLOWLIST
 
 PROPERTIES = ("control_id", "severity", "account", "region", "resource", "title", "frameworks",
               "remediation")
@@ -33,6 +34,10 @@ def requests_sent(stdout: str) -> int:
     return int(match[1])
 
 
+DEMO_OPTIONS = ("-o", f"aws_public_ecr_allowlist={PUBLIC_ALLOWLIST}")
+"""ECR Public repositories pass only when allow-listed: the one ini option a passing case of
+the demo needs (a replay of a demo snapshot passes it too)."""
+
 LAST_STDOUT: dict[str, str] = {}
 
 
@@ -41,7 +46,8 @@ def demo_scan(tmp: Path, *args: str) -> ET.Element:
     xml = tmp / "compliance.xml"
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--pyargs", "compliance_tests", "--aws-demo",
-         "-p", "no:cacheprovider", f"--junitxml={xml}", "-o", "junit_family=xunit2", *args],
+         "-p", "no:cacheprovider", f"--junitxml={xml}", "-o", "junit_family=xunit2",
+         *DEMO_OPTIONS, *args],
         cwd=tmp, env=offline_environ(), capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode in (0, 1), proc.stdout[-3000:] + proc.stderr[-3000:]

@@ -10,7 +10,6 @@ from pytest_awscompliance.facts.ecr import (
     image_scan,
     latest_image,
     lifecycle_policy,
-    public_repositories,
     registry_scanning,
     repository_policy,
     scan_problem,
@@ -49,16 +48,14 @@ def test_repository_policy_not_public(ecr_repository, aws):
     "<name>, or add the name to the ini option aws_public_ecr_allowlist if it is meant to "
     "be published",
 )
-def test_no_unlisted_public_repositories(aws_account, aws_settings):
-    """Checked once per account: ECR Public lives in us-east-1 only."""
-    if aws_account.partition != "aws":
-        pytest.skip(f"ECR Public does not exist in the {aws_account.partition} partition")
+def test_public_repository_is_allow_listed(ecr_public_repository, aws_settings):
+    """One test per ECR Public repository (ECR Public lives in us-east-1 of the aws
+    partition only): it passes when its name matches a glob of aws_public_ecr_allowlist
+    (published on purpose), and fails otherwise."""
     allowlist = aws_settings.tunable("aws_public_ecr_allowlist")
-    unlisted = [name for name in public_repositories(aws_account)
-                if not any(fnmatchcase(name, pattern) for pattern in allowlist)]
-    assert not unlisted, (
-        f"account {aws_account.account_id} publishes ECR Public repositories not in "
-        f"aws_public_ecr_allowlist: {', '.join(unlisted)}"
+    assert any(fnmatchcase(ecr_public_repository.name, p) for p in allowlist), (
+        f"ECR Public repository {ecr_public_repository.name} ({ecr_public_repository.uri}) "
+        "is published to the gallery and not in aws_public_ecr_allowlist"
     )
 
 

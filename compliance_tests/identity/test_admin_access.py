@@ -143,18 +143,40 @@ def test_policy_has_no_service_wildcard(iam_policy, aws):
     )
 
 
+CLOUDSHELL = "AWSCloudShellFullAccess"
+CLOUDSHELL_TITLE = "AWSCloudShellFullAccess is not attached to anyone"
+CLOUDSHELL_FRAMEWORKS = {"cis-aws-3.0": "1.22", "cis-aws-7.0": "2.20",
+                         "aws-securityhub": "IAM.27"}
+CLOUDSHELL_REMEDIATION = ("aws iam detach-user-policy / detach-group-policy / "
+                          "detach-role-policy --policy-arn "
+                          "arn:aws:iam::aws:policy/AWSCloudShellFullAccess ...")
+
+
 @pytest.mark.severity("medium")
 @pytest.mark.control(
     "iam-cloudshell-full-access-not-attached",
-    title="AWSCloudShellFullAccess is not attached to anyone",
-    frameworks={"cis-aws-3.0": "1.22", "cis-aws-7.0": "2.20", "aws-securityhub": "IAM.27"},
-    remediation="aws iam detach-user-policy / detach-group-policy / detach-role-policy "
-    "--policy-arn arn:aws:iam::aws:policy/AWSCloudShellFullAccess ...",
+    title=CLOUDSHELL_TITLE,
+    frameworks=CLOUDSHELL_FRAMEWORKS,
+    remediation=CLOUDSHELL_REMEDIATION,
 )
-def test_cloudshell_full_access_not_attached(aws_account):
-    entities = policy_entities(aws_account, "AWSCloudShellFullAccess")
-    holders = [f"{kind}/{name}" for kind, names in entities.items() for name in names]
-    assert not holders, (
-        f"account {aws_account.account_id}: AWSCloudShellFullAccess is attached to "
-        f"{', '.join(holders)}"
+def test_group_has_no_cloudshell_full_access(iam_group, aws):
+    """One test per user and role (iam_principal) and per group (iam_group): each fails
+    when AWSCloudShellFullAccess is attached to it (ListEntitiesForPolicy, read once per
+    account). A user that gets it only through a group passes; the group fails."""
+    assert iam_group.name not in policy_entities(aws, CLOUDSHELL)["group"], (
+        f"group {iam_group.name} has {CLOUDSHELL} attached"
+    )
+
+
+@pytest.mark.severity("medium")
+@pytest.mark.control(
+    "iam-cloudshell-full-access-not-attached",
+    title=CLOUDSHELL_TITLE,
+    frameworks=CLOUDSHELL_FRAMEWORKS,
+    remediation=CLOUDSHELL_REMEDIATION,
+)
+def test_principal_has_no_cloudshell_full_access(iam_principal, aws):
+    holders = policy_entities(aws, CLOUDSHELL)[iam_principal.kind]
+    assert iam_principal.principal_name not in holders, (
+        f"{iam_principal.name} has {CLOUDSHELL} attached"
     )

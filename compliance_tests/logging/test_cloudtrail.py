@@ -146,7 +146,7 @@ def test_trail_logs_in_dedicated_account(aws_account, aws_settings):
 def _data_events(access: str, cis_v3: str, cis_v7: str, securityhub: str):
     return pytest.param(access, id=access, marks=pytest.mark.control(
         "cloudtrail-s3-object-level-logging",
-        title=f"S3 object-level {access} events are logged for all buckets",
+        title="S3 object-level read and write events are logged for all buckets",
         frameworks={"cis-aws-3.0": cis_v3, "cis-aws-7.0": cis_v7,
                     "aws-securityhub": securityhub},
         remediation="aws cloudtrail put-event-selectors --trail-name <multi-region-trail> "

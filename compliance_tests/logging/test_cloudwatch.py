@@ -29,7 +29,8 @@ def test_log_group_retention(log_group, aws_settings):
 def _pattern(pattern):
     return pytest.param(pattern.id, id=pattern.id, marks=pytest.mark.control(
         "cloudwatch-cis-metric-filter-alarm",
-        title=f"A metric filter and alarm with a subscribed SNS topic watch {pattern.title}",
+        title="A metric filter and alarm with a subscribed SNS topic watch each CIS "
+        "monitoring pattern",
         frameworks=pattern.frameworks,
         remediation="aws logs put-metric-filter --log-group-name <trail-log-group> "
         "--filter-name <name> --metric-transformations metricName=<metric>,"

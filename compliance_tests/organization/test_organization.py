@@ -68,22 +68,20 @@ def test_scps_enabled_at_root(aws_account):
     "guardduty:DeleteDetector, organizations:LeaveOrganization) to the root or to the "
     "accounts' OUs: aws organizations attach-policy --policy-id <p-id> --target-id <ou-id>",
 )
-def test_member_accounts_governed_by_scps(aws_account):
-    """Walks root -> OUs -> account for every ACTIVE member; an SCP counts when it is not
-    FullAWSAccess and restricts something (a Deny, or an allow-list). The management
-    account is never restricted by SCPs and is not judged."""
-    _skip_unless_organization_visible(aws_account)
-    management = organization(aws_account)["MasterAccountId"]
-    members = [a for a in organization_accounts(aws_account)
-               if a.get("Status") == "ACTIVE" and a["Id"] != management]
-    if not members:
-        pytest.skip("the organization has no active member accounts")
-    enabled = all(scp_enabled(r) for r in roots(aws_account))
-    ungoverned = [account_label(a) for a in members
-                  if not enabled or not guardrail_scps(aws_account, a)]
-    assert not ungoverned, (
-        f"member accounts governed only by FullAWSAccess"
-        f"{'' if enabled else ' (SCPs are disabled at the root)'}: {', '.join(ungoverned)}"
+def test_member_account_governed_by_scps(member_account, aws):
+    """One test per ACTIVE member account, judged from the management account: walks root
+    -> OUs -> account; an SCP counts when it is not FullAWSAccess and restricts something
+    (a Deny, or an allow-list). The management account is never restricted by SCPs and is
+    not judged."""
+    account = next((a for a in organization_accounts(aws) if a["Id"] == member_account.name),
+                   None)
+    if account is None:  # listed by ListAccounts but not under the root: cannot be judged
+        raise LookupError(f"member account {account_label(member_account.raw)} is not under "
+                          "any root or OU of the organization")
+    enabled = all(scp_enabled(r) for r in roots(aws))
+    assert enabled and guardrail_scps(aws, account), (
+        f"member account {account_label(account)} is governed only by FullAWSAccess"
+        f"{'' if enabled else ' (SCPs are disabled at the root)'}"
     )
 
 
@@ -100,7 +98,11 @@ def test_member_accounts_governed_by_scps(aws_account):
 def test_environments_in_separate_ous(aws_account, aws_settings):
     """Heuristic on the account tag named by the ini option aws_environment_tag_key
     (default Environment): accounts of different environments must not share an OU, and
-    production accounts must sit under an OU named prod/production."""
+    production accounts must sit under an OU named prod/production. One test per
+    organization (from its management account), not per member account: what is judged is
+    the OU layout, and a mixed OU is a fact about the OU and all its accounts together (no
+    one account of it is the offender, and waiving one would leave the OU mixed). The
+    management account's own workloads are judged per region by the second test."""
     _skip_unless_organization_visible(aws_account)
     key = aws_settings.tunable("aws_environment_tag_key")
     accounts = [{**a, "Environment": account_tags(aws_account, a["Id"]).get(key)}
@@ -120,7 +122,9 @@ def test_environments_in_separate_ous(aws_account, aws_settings):
 )
 def test_management_account_runs_no_workloads(aws):
     """The management account, per region, runs no EC2 instances and no Lambda/ECS/EKS/RDS
-    resources known to the Tagging API (untagged ones are not seen)."""
+    resources known to the Tagging API (untagged ones are not seen). The management account
+    is what is judged (a workload is fine anywhere else), so the workloads found are the
+    evidence of one regional finding, not resources with findings of their own."""
     if not is_management_account(aws):
         pytest.skip(f"account {aws.account_id} is not an organization management account")
     found = workloads(aws)

@@ -18,7 +18,6 @@ IMAGE_CONFIG_TYPES = frozenset({
 })
 """``artifactMediaType`` of container images; anything else (signatures, SBOMs...) is not."""
 SCANNED_STATUSES = frozenset({"COMPLETE", "ACTIVE"})
-ECR_PUBLIC_REGION = "us-east-1"
 
 
 def repository_policy(aws: AwsContext, repository: Repository) -> str | None:
@@ -96,8 +95,3 @@ def scan_problem(scan: Mapping[str, Any] | None, threshold: str) -> str | None:
         return f"has findings at or above {threshold.upper()}: {listed}"
     return None
 
-
-def public_repositories(aws: AwsContext) -> list[str]:
-    """Names of the account's ECR Public (gallery) repositories (ECR Public is in us-east-1)."""
-    answer = aws.paginate("ecr-public", "describe_repositories", region=ECR_PUBLIC_REGION)
-    return sorted(r["repositoryName"] for r in answer.get("repositories", []))

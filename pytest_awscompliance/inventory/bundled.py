@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_awscompliance.inventory import autoscaling, cloudtrail, ec2, ecr, iam, logs, s3
+from pytest_awscompliance.inventory import (
+    autoscaling,
+    cloudtrail,
+    ec2,
+    ecr,
+    iam,
+    logs,
+    organizations,
+    s3,
+)
 from pytest_awscompliance.inventory.registry import ResourceType
 
 R = ResourceType
@@ -21,6 +30,9 @@ BUNDLED: tuple[ResourceType, ...] = (
       "AwsIamRole", ("iam", "role"), value_type="Role", discovered_with="`iam:ListRoles`",
       fields="`path`, `created`, `trust_policy` (dict), `permissions_boundary_arn`, "
              "`service_linked`"),
+    R("iam_group", "account", iam.groups, "Each IAM group of each account.",
+      "AwsIamGroup", ("iam", "group"), value_type="Group", discovered_with="`iam:ListGroups`",
+      fields="`group_id`, `path`, `created`"),
     R("iam_principal", "account", iam.principals,
       "Each IAM user and role of each account (user/<name>, role/<name>).",
       value_type="Principal",
@@ -75,12 +87,27 @@ BUNDLED: tuple[ResourceType, ...] = (
       "AwsEcrRepository", ("ecr", "repository"), value_type="Repository",
       discovered_with="`ecr:DescribeRepositories`",
       fields="`uri`, `scan_on_push`, `tag_mutability`"),
+    R("ecr_public_repository", "account", ecr.public_repositories,
+      "Each ECR Public (gallery) repository of each account.",
+      "AwsEcrPublicRepository", ("ecr-public", "repository"), value_type="PublicRepository",
+      discovered_with="`ecr-public:DescribeRepositories` in us-east-1 (the only region of ECR "
+                      "Public; none outside the `aws` partition); id "
+                      "`account/us-east-1/name`",
+      fields="`uri`, `created`"),
     R("cloudtrail_trail", "regional", cloudtrail.trails,
       "Each CloudTrail trail, in its home region.",
       "AwsCloudTrailTrail", ("cloudtrail", "trail"), value_type="Trail",
       discovered_with="`cloudtrail:DescribeTrails`, in the trail's home region only",
       fields="`multi_region`, `organization_trail`, `s3_bucket`, `kms_key_id`, "
              "`log_file_validation`, `cloudwatch_log_group_arn`"),
+    R("member_account", "account", organizations.member_accounts,
+      "Each ACTIVE member account of the organization, from its management account.",
+      "AwsOrganizationsAccount", ("organizations", "account"), value_type="MemberAccount",
+      discovered_with="`organizations:DescribeOrganization` + `ListAccounts`, in the "
+                      "management account only (other accounts list none; a denied read there "
+                      "is an ERROR); id `<management>/global/<member id>`, `arn` the member's "
+                      "`arn:aws:organizations::<management>:account/o-<org>/<member id>`",
+      fields="`account_name`, `organization_id`, `status`; `raw` is the `ListAccounts` item"),
     R("log_group", "regional", logs.log_groups,
       "Each CloudWatch Logs group of each account and region.",
       "AwsLogsLogGroup", ("logs", "log-group"), value_type="LogGroup",

@@ -1,4 +1,5 @@
-"""IAM users, roles, principals (users and roles), inline and customer-managed policies."""
+"""IAM users, groups, roles, principals (users and roles), inline and customer-managed
+policies."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from pytest_awscompliance.engine.context import AwsContext
 from pytest_awscompliance.model.resources import (
     INLINE_POLICY_MARK,
+    Group,
     InlinePolicy,
     ManagedPolicy,
     Principal,
@@ -59,6 +61,23 @@ def roles(aws: AwsContext) -> list[Role]:
             trust_policy=item.get("AssumeRolePolicyDocument") or {},
             permissions_boundary_arn=(item.get("PermissionsBoundary") or {}).get(
                 "PermissionsBoundaryArn"),
+        )
+        for item in listed
+    ]
+
+
+def groups(aws: AwsContext) -> list[Group]:
+    listed = aws.paginate("iam", "list_groups").get("Groups", [])
+    return [
+        Group(
+            account_id=aws.account_id,
+            region="global",
+            name=item["GroupName"],
+            arn=item["Arn"],
+            raw=item,
+            group_id=item.get("GroupId", ""),
+            path=item.get("Path", "/"),
+            created=item.get("CreateDate"),
         )
         for item in listed
     ]

@@ -74,6 +74,13 @@ class Role(Resource):
 
 
 @dataclass(frozen=True)
+class Group(Resource):
+    group_id: str = ""
+    path: str = "/"
+    created: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Principal(Resource):
     """An IAM user or role. ``name`` is ``user/<name>`` or ``role/<name>`` (a user and a role
     may share a name); ``principal_name`` is the bare name."""
@@ -132,6 +139,28 @@ class Repository(Resource):
     uri: str = ""
     scan_on_push: bool = False
     tag_mutability: str = ""
+
+
+@dataclass(frozen=True)
+class PublicRepository(Resource):
+    """An ECR Public (gallery) repository; ``region`` is us-east-1, where ECR Public lives."""
+
+    uri: str = ""
+    created: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MemberAccount(Resource):
+    """A member account of an organization, as its management account lists it.
+
+    ``account_id`` is the management account (which judges it), ``name`` the member's
+    account id, ``arn`` the member's Organizations ARN
+    (``arn:aws:organizations::<management>:account/o-<org>/<member>``).
+    """
+
+    account_name: str = ""
+    organization_id: str = ""
+    status: str = ""
 
 
 @dataclass(frozen=True)

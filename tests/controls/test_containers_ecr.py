@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.controls.waiver_helpers import assert_waives_only, scan_waiving
 from tests.harness import FAILING, PASSING, REGION, MotoWorld, ScanResult, control_file, scan
 from tests.stubs import answer, deny
 
@@ -140,11 +141,15 @@ def test_ecr_controls(pytester: pytest.Pytester) -> None:
     assert messages[f"{latest}[{worker}]"].startswith("latest image worker:v7 (sha256:")
     assert messages[f"{latest}[{worker}]"].endswith(") was not scanned")
 
-    gallery = "test_no_unlisted_public_repositories"
-    assert outcome(result, gallery, f"{PASSING}/global") == "passed"
-    assert outcome(result, gallery, f"{THIRD}/global") == "passed"
-    assert outcome(result, gallery, f"{FAILING}/global") == "failed"
-    assert messages[f"{gallery}[{FAILING}/global]"].endswith("aws_public_ecr_allowlist: leaky-app")
+    gallery = "test_public_repository_is_allow_listed"
+    assert {k: v for k, v in result.outcomes.items() if k.startswith(gallery)} == {
+        f"{gallery}[{PASSING}/{REGION}/tools-cli]": "passed",
+        f"{gallery}[{FAILING}/{REGION}/tools-cli]": "passed",
+        f"{gallery}[{FAILING}/{REGION}/leaky-app]": "failed",
+    }  # THIRD has no ECR Public repository: no test
+    assert messages[f"{gallery}[{FAILING}/{REGION}/leaky-app]"] == (
+        "ECR Public repository leaky-app (public.ecr.aws/x/leaky-app) is published to the "
+        "gallery and not in aws_public_ecr_allowlist")
 
     inspector = "test_inspector_scans_ecr"
     assert outcome(result, inspector, f"{PASSING}/{REGION}") == "passed"
@@ -161,6 +166,46 @@ def test_vulnerability_threshold_option(pytester: pytest.Pytester) -> None:
     assert outcome(result, latest, f"{PASSING}/{REGION}/app-good") == "failed"
     assert "at or above MEDIUM: MEDIUM=1" in \
         result.messages[f"{latest}[{PASSING}/{REGION}/app-good]"]
+
+
+@pytest.mark.usefixtures("world")
+def test_one_waiver_waives_one_public_repository(pytester: pytest.Pytester,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    answer(monkeypatch, "ecr-public", "DescribeRepositories", public_gallery)
+    gallery = "test_public_repository_is_allow_listed"
+    tests = [f"{gallery}[{FAILING}/{REGION}/{n}]" for n in ("leaky-app", "tools-cli")]
+    result = scan_waiving(pytester, ECR, "ecr-no-public-gallery-repositories",
+                          f"arn:aws:ecr-public::{FAILING}:repository/leaky-app",
+                          args=["-k", gallery])
+    assert_waives_only(result, tests[0], tests)
+
+
+@pytest.mark.usefixtures("world")
+def test_ecr_public_is_read_in_us_east_1_only(pytester: pytest.Pytester,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scanning eu-west-1 only, the repositories are still read (once) in us-east-1."""
+    asked: list[str] = []
+
+    def gallery(account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        asked.append(region)
+        return public_gallery(account, region, params)
+
+    answer(monkeypatch, "ecr-public", "DescribeRepositories", gallery)
+    result = scan(pytester, ECR, accounts=[FAILING], regions=["eu-west-1"],
+                  args=["-k", "public_repository"])
+    assert result.outcomes[f"test_public_repository_is_allow_listed[{FAILING}/{REGION}/"
+                           "leaky-app]"] == "failed"
+    assert asked == [REGION]
+
+
+@pytest.mark.usefixtures("world")
+def test_ecr_public_denied_is_an_error(pytester: pytest.Pytester,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    deny(monkeypatch, "ecr-public", "DescribeRepositories", "AccessDeniedException")
+    result = scan(pytester, ECR, accounts=[FAILING], args=["-k", "public_repository"])
+    key = f"test_public_repository_is_allow_listed[{FAILING}/global/<discovery failed>]"
+    assert result.outcomes == {key: "error"}
+    assert "missing permission ecr-public:DescribeRepositories" in result.messages[key]
 
 
 def test_ecr_access_denied_is_an_error(pytester: pytest.Pytester, world: MotoWorld,

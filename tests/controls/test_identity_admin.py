@@ -73,8 +73,12 @@ def seed(world: MotoWorld) -> None:
     iam.create_user(UserName="carl")
     iam.put_user_policy(UserName="carl", PolicyName="assume-admin", PolicyDocument=policy(
         allow("sts:AssumeRole", f"arn:aws:iam::{FAILING}:role/admin-role")))
+    # AWSCloudShellFullAccess held by a role, a user and a group (each fails on its own)
     iam.create_role(RoleName="shell", AssumeRolePolicyDocument=TRUST)
     iam.attach_role_policy(RoleName="shell", PolicyArn=shell[FAILING])
+    iam.attach_user_policy(UserName="bob", PolicyArn=shell[FAILING])
+    iam.create_group(GroupName="shell-users")
+    iam.attach_group_policy(GroupName="shell-users", PolicyArn=shell[FAILING])
 
 
 def test_admin_and_least_privilege_controls(pytester: pytest.Pytester, world: MotoWorld) -> None:
@@ -110,7 +114,14 @@ def test_admin_and_least_privilege_controls(pytester: pytest.Pytester, world: Mo
         "test_user_has_no_direct_policies[/bob]": "failed",
         "test_policy_has_no_service_wildcard[/power]": "failed",
         "test_policy_has_no_service_wildcard[/s3-all]": "failed",
-        "test_cloudshell_full_access_not_attached[]": "failed",
+        "test_principal_has_no_cloudshell_full_access[/user/alice]": "passed",
+        "test_principal_has_no_cloudshell_full_access[/user/bob]": "failed",
+        "test_principal_has_no_cloudshell_full_access[/user/carl]": "passed",
+        "test_principal_has_no_cloudshell_full_access[/role/admin-role]": "passed",
+        "test_principal_has_no_cloudshell_full_access[/role/ops]": "passed",
+        "test_principal_has_no_cloudshell_full_access[/role/shell]": "failed",
+        "test_group_has_no_cloudshell_full_access[/admins]": "passed",
+        "test_group_has_no_cloudshell_full_access[/shell-users]": "failed",
     }
 
     def message(test: str) -> str:
@@ -128,7 +139,10 @@ def test_admin_and_least_privilege_controls(pytester: pytest.Pytester, world: Mo
         "test_customer_policy_not_full_admin[/power]")
     assert "allows whole services: s3:*" in message("test_policy_has_no_service_wildcard[/s3-all]")
     assert "iam:*" in message("test_policy_has_no_service_wildcard[/power]")
-    assert "attached to role/shell" in message("test_cloudshell_full_access_not_attached[]")
+    assert message("test_principal_has_no_cloudshell_full_access[/role/shell]") == (
+        "role/shell has AWSCloudShellFullAccess attached")
+    assert message("test_group_has_no_cloudshell_full_access[/shell-users]") == (
+        "group shell-users has AWSCloudShellFullAccess attached")
 
 
 def test_inline_policy_resource_is_the_owner_arn_and_policy_name(
@@ -155,4 +169,16 @@ def test_one_principal_waiver_waives_that_principal_only(
                           args=["-o", "aws_admin_role_allowlist=break-glass"])
     tests = [f"test_principal_is_not_admin[{FAILING}/global/{n}]"
              for n in ("role/ops", "role/admin-role", "user/alice", "user/bob", "user/carl")]
+    assert_waives_only(result, tests[0], tests)
+
+
+def test_one_cloudshell_waiver_waives_that_entity_only(
+        pytester: pytest.Pytester, world: MotoWorld) -> None:
+    seed(world)
+    result = scan_waiving(pytester, control_file("identity/test_admin_access.py"),
+                          "iam-cloudshell-full-access-not-attached",
+                          f"arn:aws:iam::{FAILING}:role/shell", args=["-k", "cloudshell"])
+    tests = [f"test_principal_has_no_cloudshell_full_access[{FAILING}/global/{n}]"
+             for n in ("role/shell", "user/bob")]
+    tests.append(f"test_group_has_no_cloudshell_full_access[{FAILING}/global/shell-users]")
     assert_waives_only(result, tests[0], tests)

@@ -13,6 +13,7 @@ from unittest import mock
 
 import pytest
 
+from tests.controls.waiver_helpers import assert_waives_only, scan_waiving
 from tests.harness import (
     CALLER,
     FAILING,
@@ -97,12 +98,17 @@ def test_organization_controls_flag_a_loose_organization(
     assert messages[f"{member}[{THIRD}/global]"] == \
         f"account {THIRD} is not in an AWS Organization"
 
-    root, governed = "test_scps_enabled_at_root", "test_member_accounts_governed_by_scps"
+    root, governed = "test_scps_enabled_at_root", "test_member_account_governed_by_scps"
     assert outcome(result, root, f"{CALLER}/global") == "passed"
-    assert outcome(result, governed, f"{CALLER}/global") == "failed"
-    assert messages[f"{governed}[{CALLER}/global]"].endswith(
-        f"only by FullAWSAccess: {FAILING} (dev-app), {SHARED} (shared-services)")
-    for test in (root, governed, "test_environments_in_separate_ous"):
+    # one test per ACTIVE member, from the management account only
+    assert {k for k in result.outcomes if k.startswith(governed)} == {
+        f"{governed}[{CALLER}/global/{m}]" for m in (PASSING, FAILING, SHARED)}
+    assert outcome(result, governed, f"{CALLER}/global/{PASSING}") == "passed"
+    assert outcome(result, governed, f"{CALLER}/global/{FAILING}") == "failed"
+    assert outcome(result, governed, f"{CALLER}/global/{SHARED}") == "failed"
+    assert messages[f"{governed}[{CALLER}/global/{SHARED}]"] == (
+        f"member account {SHARED} (shared-services) is governed only by FullAWSAccess")
+    for test in (root, "test_environments_in_separate_ous"):
         assert outcome(result, test, f"{PASSING}/global") == "skipped"
         assert "run from the management account" in messages[f"{test}[{PASSING}/global]"]
         assert outcome(result, test, f"{THIRD}/global") == "skipped"
@@ -151,8 +157,9 @@ def test_scps_disabled_and_consolidated_billing(pytester: pytest.Pytester,
         messages[f"test_account_in_organization[{CALLER}/global]"]
     assert "are not enabled at root Root (r-" in \
         messages[f"test_scps_enabled_at_root[{CALLER}/global]"]
-    assert messages[f"test_member_accounts_governed_by_scps[{CALLER}/global]"].endswith(
-        f"FullAWSAccess (SCPs are disabled at the root): {PASSING} (prod-app)")
+    assert messages[f"test_member_account_governed_by_scps[{CALLER}/global/{PASSING}]"] == (
+        f"member account {PASSING} (prod-app) is governed only by FullAWSAccess "
+        "(SCPs are disabled at the root)")
 
 
 def test_organizations_and_account_access_denied_are_errors(
@@ -166,3 +173,40 @@ def test_organizations_and_account_access_denied_are_errors(
     assert result.only(FAILING) == "error"
     assert "missing permission organizations:DescribeOrganization" in result.message(FAILING)
     assert "missing permission account:GetAlternateContact" in result.message(FAILING)
+
+
+def test_one_waiver_waives_one_member_account(pytester: pytest.Pytester,
+                                              world: MotoWorld) -> None:
+    org = Org(world)
+    org.account(PASSING, "prod-app")
+    org.account(FAILING, "dev-app")
+    org.enable_scps()
+    arn = next(a["Arn"] for a in org.client.list_accounts()["Accounts"] if a["Id"] == FAILING)
+    assert arn.startswith(f"arn:aws:organizations::{CALLER}:account/o-")
+    governed = "test_member_account_governed_by_scps"
+    tests = [f"{governed}[{CALLER}/global/{m}]" for m in (FAILING, PASSING)]
+    result = scan_waiving(pytester, ORGANIZATION, "org-scp-guardrails-attached", arn,
+                          args=["--aws-account", CALLER, "-k", governed])
+    assert_waives_only(result, tests[0], tests)
+
+
+def test_members_list_no_member_accounts(pytester: pytest.Pytester, world: MotoWorld) -> None:
+    """Only the management account discovers members: a scan of members alone has none."""
+    Org(world).account(PASSING, "prod-app")
+    result = scan(pytester, ORGANIZATION, accounts=[PASSING],
+                  args=["-k", "member_account_governed"])
+    assert result.outcomes == {}  # the control's one placeholder is deselected
+
+
+@pytest.mark.parametrize("operation", ["DescribeOrganization", "ListAccounts"])
+def test_unreadable_organization_is_an_error_not_zero_members(
+        pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch,
+        operation: str) -> None:
+    org = Org(world)
+    org.account(PASSING, "prod-app")
+    deny(monkeypatch, "organizations", operation, "AccessDeniedException", account=CALLER)
+    governed = "test_member_account_governed_by_scps"
+    result = scan(pytester, ORGANIZATION, accounts=[CALLER], args=["-k", governed])
+    key = f"{governed}[{CALLER}/global/<discovery failed>]"
+    assert result.outcomes == {key: "error"}
+    assert f"missing permission organizations:{operation}" in result.messages[key]
