@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 import pytest
 
+from pytest_awscompliance.model import properties as prop
 from pytest_awscompliance.model.results import (
     OUTCOMES,
     ControlResult,
@@ -128,12 +129,12 @@ def text_cell(column: str, value: str) -> str:
 def row_values(report: Any) -> dict[str, str]:
     """The compliance columns of a report (empty strings for a non-control test)."""
     props = properties_of(report)
-    control = props.get("control_id", "")
+    control = props.get(prop.CONTROL_ID, "")
     if control and report.skipped and is_waived(report):
         control += " (waived)"
-    return {"severity": props.get("severity", ""), "control": control,
-            "account": props.get("account", ""), "region": props.get("region", ""),
-            "resource": props.get("resource", "")}
+    return {"severity": props.get(prop.SEVERITY, ""), "control": control,
+            "account": props.get(prop.ACCOUNT, ""), "region": props.get(prop.REGION, ""),
+            "resource": props.get(prop.RESOURCE, "")}
 
 
 def test_id_of(report: Any) -> str:
