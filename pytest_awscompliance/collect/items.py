@@ -15,7 +15,7 @@ from pytest_awscompliance.engine.runtime import split_target
 from pytest_awscompliance.inventory.discovery import DISCOVERY_FAILED, Inventory
 from pytest_awscompliance.inventory.registry import Registry
 from pytest_awscompliance.model import properties as prop
-from pytest_awscompliance.model.markers import ControlMeta, read_control
+from pytest_awscompliance.model.markers import ControlMeta, ControlTable
 from pytest_awscompliance.settings.options import Settings
 
 
@@ -92,18 +92,6 @@ def resource_label(fixture: str | None, key: str, inventory: Inventory | None,
     return "/".join(key.split("/")[:2])
 
 
-class ControlTable:
-    """One shared ``ControlMeta`` per distinct control, however many tests run it."""
-
-    def __init__(self) -> None:
-        self._known: dict[tuple[object, ...], ControlMeta] = {}
-
-    def shared(self, control: ControlMeta) -> ControlMeta:
-        key = (control.id, control.title, control.severity,
-               tuple(sorted(control.frameworks.items())), control.remediation)
-        return self._known.setdefault(key, control)
-
-
 def describe_item(item: pytest.Item, inventory: Inventory | None,
                   controls: ControlTable) -> ItemInfo | None:
     """Attach ``ItemInfo``, make the control id a keyword (``-k ec2-instance-imdsv2-required``)
@@ -112,7 +100,7 @@ def describe_item(item: pytest.Item, inventory: Inventory | None,
     fixture, key = _param_key(item)
     if key is None or item.get_closest_marker(NO_RESOURCES_MARK):
         return None
-    control = controls.shared(read_control(item))
+    control = controls.of(item)
     account, region = split_target(key)
     info = ItemInfo(control, sys.intern(account), sys.intern(region),
                     sys.intern(resource_label(fixture, key, inventory,

@@ -35,7 +35,7 @@ import pytest
 from pytest_awscompliance.collect.items import item_info
 from pytest_awscompliance.collect.parametrize import aws_fixtures_of
 from pytest_awscompliance.collect.state import SCAN, registry_of
-from pytest_awscompliance.model.markers import MarkerError, read_control
+from pytest_awscompliance.model.markers import MarkerError, controls_of
 from pytest_awscompliance.model.results import ControlResult, merge, result_of
 from pytest_awscompliance.settings.waiver_options import WaiverOptions, read_options
 from pytest_awscompliance.settings.xdist import is_worker
@@ -145,7 +145,7 @@ def _control_id(item: pytest.Item) -> str | None:
         return info.control.id
     if aws_fixtures_of(getattr(item, "fixturenames", []), registry_of(item.config)):
         try:
-            return read_control(item).id
+            return controls_of(item.config).of(item).id
         except MarkerError:
             return None
     return None
