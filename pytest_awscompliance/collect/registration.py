@@ -10,6 +10,7 @@ import pytest
 
 from pytest_awscompliance.collect.fixtures import resource_fixtures
 from pytest_awscompliance.inventory.registry import Registry
+from pytest_awscompliance.settings.xdist import is_worker
 
 HOOK = "pytest_awscompliance_resource_types"
 WORKER_KEY = "awscompliance_report_types"
@@ -54,9 +55,9 @@ class RegistryPlugin:
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """An xdist worker hands its report types to the controller (sent when it ends)."""
-        output = getattr(self.config, "workeroutput", None)
-        if output is not None:
-            output[WORKER_KEY] = self.registry.shared_report_types()
+        if is_worker(self.config):
+            self.config.workeroutput[WORKER_KEY] = (  # type: ignore[attr-defined]
+                self.registry.shared_report_types())
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
