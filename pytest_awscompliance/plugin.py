@@ -21,7 +21,6 @@ from pytest_awscompliance.collect.fixtures import (  # noqa: F401 - registered a
     aws_settings,
 )
 from pytest_awscompliance.collect.items import (
-    ControlTable,
     PropertyTable,
     describe_item,
     item_info,
@@ -271,12 +270,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in aws_items:
             item.stash[TARGET_ERROR] = state.error
         return
-    controls = ControlTable()
+    controls = markers.controls_of(config)
     for item in aws_items:
         describe_item(item, state.inventory, controls)
     if state.settings.frameworks and aws_items:
         # every collected control counts, also those with no resource in this scan
-        known = {name for item in aws_items for name in markers.read_control(item).frameworks}
+        known = {name for item in aws_items for name in controls.of(item).frameworks}
         problem = options.framework_problem(
             state.settings.frameworks, known,
             options.source_of(config, "--aws-framework", "aws_frameworks"))

@@ -1,5 +1,6 @@
 """The house rules of docs/architecture.md, checked on the source: no import cycle, layers that
-import only the layers below them, and a demo that no core module names.
+import only the layers below them, a demo that no core module names, and no module over
+``MAX_LINES`` lines except data tables.
 
 The import graph counts every ``import`` and ``from ... import`` of the package, wherever it
 is: inside functions and under ``if TYPE_CHECKING`` too. ``from pkg import name`` is an import
@@ -34,6 +35,12 @@ LAYERS = (
 )
 """Bottom to top: a module of a layer may import its own layer and the layers before it.
 The package's top-level modules (plugin.py, hooks.py, __init__.py) sit above them all."""
+
+MAX_LINES = 400
+DATA_TABLES = {
+    "analysis/iam/privesc_methods.py": "the privilege-escalation methods, one row each",
+}
+"""The modules allowed over ``MAX_LINES``: tables of data, not logic."""
 
 DEMO = f"{PACKAGE}.demo"
 DEMO_REGISTRATION = f"from {DEMO}.plugin import DemoPlugin"
@@ -209,3 +216,13 @@ def test_no_core_module_names_the_demo() -> None:
 def test_every_layer_has_a_docstring(layer: str) -> None:
     """Each folder says what it holds (docs/architecture.md draws the whole)."""
     assert ast.get_docstring(ast.parse((ROOT / layer / "__init__.py").read_text()))
+
+
+def test_no_module_over_max_lines_except_data_tables() -> None:
+    """A module past about 400 lines holds more than one idea: split it along them."""
+    assert all((ROOT / name).is_file() for name in DATA_TABLES), "a data table is gone"
+    long = {path.relative_to(ROOT).as_posix(): length for path in sorted(ROOT.rglob("*.py"))
+            if (length := len(path.read_text().splitlines())) > MAX_LINES}
+    over = {name: length for name, length in long.items() if name not in DATA_TABLES}
+    assert not over, f"modules over {MAX_LINES} lines (split them, or list a data table): " \
+        + ", ".join(f"{name} ({length})" for name, length in over.items())

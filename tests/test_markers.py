@@ -83,3 +83,69 @@ def test_k_keeps_working_on_target_ids(pytester: pytest.Pytester, moto_env: None
     pytester.makepyfile(CONTROLS)
     result = pytester.runpytest("-p", "no:cacheprovider", "-k", "medium and 123456789012")
     result.assert_outcomes(passed=1, deselected=3)
+
+
+VARIANTS = """
+import pytest
+
+@pytest.mark.severity("high")
+@pytest.mark.control("c-regional", title="regional one", frameworks={"cis-aws-3.0": "2.1"})
+def test_regional(aws):
+    pass
+
+@pytest.mark.severity("low")
+@pytest.mark.parametrize("kind", [
+    pytest.param("a", marks=pytest.mark.control("c-variant-a", title="variant a")),
+    pytest.param("b", marks=pytest.mark.control("c-variant-b", title="variant b")),
+    pytest.param("c"),
+])
+def test_variant(aws, kind):
+    pass
+"""
+
+
+def test_markers_are_read_once_per_function_and_variant(
+        pytester: pytest.Pytester, moto_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two regions give two tests per parameter, but each function's markers are read once,
+    and once more per parameter that carries its own control marker."""
+    from pytest_awscompliance.model import markers
+
+    reads: list[str] = []
+    read = markers.read_control
+
+    def counting(node: object) -> markers.ControlMeta:
+        own = getattr(getattr(node, "callspec", None), "marks", [])
+        reads.append(" ".join([getattr(node, "originalname", ""),
+                               *(m.args[0] for m in own if m.name == "control")]))
+        return read(node)
+
+    monkeypatch.setattr(markers, "read_control", counting)
+    pytester.makepyfile(VARIANTS)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--aws-region", "us-east-1",
+                                "--aws-region", "eu-west-1", "-v")
+    result.assert_outcomes(passed=8)
+    assert sorted(reads) == ["test_regional", "test_variant", "test_variant c-variant-a",
+                             "test_variant c-variant-b"], reads
+    # each test still carries its own control: ids as keywords, one per variant
+    result = pytester.runpytest("-p", "no:cacheprovider", "--aws-region", "us-east-1",
+                                "--aws-region", "eu-west-1", "-k", "c-variant-b", "-v")
+    result.assert_outcomes(passed=2, deselected=5)  # test_regional: one placeholder
+    result.stdout.fnmatch_lines(["*test_variant*-b] PASSED*"])
+    result = pytester.runpytest("-p", "no:cacheprovider", "--aws-region", "us-east-1",
+                                "--aws-region", "eu-west-1", "-k", "not c-variant-b")
+    result.assert_outcomes(passed=6, deselected=2)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--aws-region", "us-east-1",
+                                "--aws-region", "eu-west-1", "-k", "variant", "-m",
+                                "severity(level='low')")
+    result.assert_outcomes(passed=6, deselected=1)
+
+
+def test_framework_of_a_marked_parameter_selects_it(pytester: pytest.Pytester,
+                                                    moto_env: None) -> None:
+    """A parameter's own control marker carries its frameworks: ``--aws-framework`` keeps
+    its tests (and only those), decided before any AWS call."""
+    pytester.makepyfile(VARIANTS.replace('title="variant a"',
+                                         'title="variant a", frameworks={"aws-fsbp": "X.1"}'))
+    result = pytester.runpytest("-p", "no:cacheprovider", "--aws-framework", "aws-fsbp", "-v")
+    result.assert_outcomes(passed=1, deselected=3)
+    result.stdout.fnmatch_lines(["*test_variant*-a] PASSED*"])

@@ -14,7 +14,8 @@ from pytest_awscompliance.collect.state import registry_of
 from pytest_awscompliance.engine.runtime import split_target
 from pytest_awscompliance.inventory.discovery import DISCOVERY_FAILED, Inventory
 from pytest_awscompliance.inventory.registry import Registry
-from pytest_awscompliance.model.markers import ControlMeta, read_control
+from pytest_awscompliance.model import properties as prop
+from pytest_awscompliance.model.markers import ControlMeta, ControlTable
 from pytest_awscompliance.settings.options import Settings
 
 
@@ -33,16 +34,13 @@ class ItemInfo:
     resource: str
 
     def properties(self) -> list[tuple[str, str]]:
-        return [
-            ("control_id", self.control.id),
-            ("severity", self.control.severity),
-            ("account", self.account),
-            ("region", self.region),
-            ("resource", self.resource),
-            ("title", self.control.title),
-            ("frameworks", format_frameworks(self.control.frameworks)),
-            ("remediation", self.control.remediation),
-        ]
+        """The control's JUnit properties, in ``properties.NAMES`` order."""
+        values = {prop.CONTROL_ID: self.control.id, prop.SEVERITY: self.control.severity,
+                  prop.ACCOUNT: self.account, prop.REGION: self.region,
+                  prop.RESOURCE: self.resource, prop.TITLE: self.control.title,
+                  prop.FRAMEWORKS: format_frameworks(self.control.frameworks),
+                  prop.REMEDIATION: self.control.remediation}
+        return [(name, values[name]) for name in prop.NAMES]
 
 
 def format_frameworks(frameworks: dict[str, str]) -> str:
@@ -51,10 +49,6 @@ def format_frameworks(frameworks: dict[str, str]) -> str:
 
 
 ITEM_INFO = pytest.StashKey[ItemInfo]()
-
-REPEATED_PROPERTIES = frozenset({"control_id", "severity", "account", "region", "title",
-                                 "frameworks", "remediation"})
-
 
 class PropertyTable:
     """One shared ``(name, value)`` pair per distinct control property.
@@ -71,7 +65,7 @@ class PropertyTable:
         out: list[Any] = []
         for pair in pairs:
             name, value = pair
-            if name in REPEATED_PROPERTIES and isinstance(value, str):
+            if name in prop.SHARED and isinstance(value, str):
                 pair = self._known.setdefault((name, value), (name, value))
             out.append(pair)
         return out
@@ -98,18 +92,6 @@ def resource_label(fixture: str | None, key: str, inventory: Inventory | None,
     return "/".join(key.split("/")[:2])
 
 
-class ControlTable:
-    """One shared ``ControlMeta`` per distinct control, however many tests run it."""
-
-    def __init__(self) -> None:
-        self._known: dict[tuple[object, ...], ControlMeta] = {}
-
-    def shared(self, control: ControlMeta) -> ControlMeta:
-        key = (control.id, control.title, control.severity,
-               tuple(sorted(control.frameworks.items())), control.remediation)
-        return self._known.setdefault(key, control)
-
-
 def describe_item(item: pytest.Item, inventory: Inventory | None,
                   controls: ControlTable) -> ItemInfo | None:
     """Attach ``ItemInfo``, make the control id a keyword (``-k ec2-instance-imdsv2-required``)
@@ -118,7 +100,7 @@ def describe_item(item: pytest.Item, inventory: Inventory | None,
     fixture, key = _param_key(item)
     if key is None or item.get_closest_marker(NO_RESOURCES_MARK):
         return None
-    control = controls.shared(read_control(item))
+    control = controls.of(item)
     account, region = split_target(key)
     info = ItemInfo(control, sys.intern(account), sys.intern(region),
                     sys.intern(resource_label(fixture, key, inventory,

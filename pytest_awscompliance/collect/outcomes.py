@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_awscompliance.model import properties as prop
 from pytest_awscompliance.model.errors import AwsApiError, ReadOnlyViolation, api_name
-from pytest_awscompliance.model.results import first_line
+from pytest_awscompliance.model.results import first_line, properties_of
 
 SCANNER_ERRORS = (AwsApiError, ReadOnlyViolation)
 
@@ -48,8 +49,8 @@ def scp_closed(report: pytest.TestReport, error: AwsApiError) -> bool:
     """A regional read denied by an SCP: the organization closed that region, so the
     control is out of scope there (SKIPPED, ``report.scp_closed = "account/region"``),
     not an ERROR. An account-wide read denied by an SCP stays an ERROR."""
-    props = {str(p[0]): str(p[1]) for p in report.user_properties if len(p) == 2}
-    account, region = props.get("account", ""), props.get("region", "")
+    props = properties_of(report)
+    account, region = props.get(prop.ACCOUNT, ""), props.get(prop.REGION, "")
     if not account or not region or region == "global":
         return False
     report.outcome = "skipped"

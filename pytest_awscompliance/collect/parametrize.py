@@ -13,7 +13,7 @@ import pytest
 from pytest_awscompliance.collect.selection import NO_RESOURCES_MARK, function_selected
 from pytest_awscompliance.inventory.discovery import DISCOVERY_FAILED, NO_RESOURCES, Inventory
 from pytest_awscompliance.inventory.registry import Registry
-from pytest_awscompliance.model.markers import ControlMeta, MarkerError, read_control
+from pytest_awscompliance.model.markers import ControlMeta, MarkerError, controls_of
 from pytest_awscompliance.settings.options import Settings
 
 TARGET_FIXTURES = ("aws", "aws_account")
@@ -25,9 +25,10 @@ def aws_fixtures_of(fixturenames: list[str], registry: Registry) -> list[str]:
 
 
 def check_markers(definition: Any) -> ControlMeta:
-    """Make a bad marker a collection error that names the test and the fix."""
+    """The control of a function definition, read once for all its tests (``ControlTable``);
+    a bad marker is a collection error that names the test and the fix."""
     try:
-        return read_control(definition)
+        return controls_of(definition.config).of(definition)
     except MarkerError as exc:
         raise pytest.Collector.CollectError(f"{definition.nodeid}: {exc}") from None
 

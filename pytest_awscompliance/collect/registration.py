@@ -10,8 +10,11 @@ import pytest
 
 from pytest_awscompliance.collect.fixtures import resource_fixtures
 from pytest_awscompliance.inventory.registry import Registry
+from pytest_awscompliance.settings.xdist import is_worker
 
 HOOK = "pytest_awscompliance_resource_types"
+WORKER_KEY = "awscompliance_report_types"
+"""xdist worker -> controller: the report types of the worker's registry."""
 
 
 def declared_types(config: pytest.Config, plugin: object) -> list[Any]:
@@ -49,6 +52,16 @@ class RegistryPlugin:
             if self.registry.add(rtype, source):
                 self.config.pluginmanager.register(resource_fixtures(rtype),
                                                    f"awscompliance-fixture-{rtype.fixture}")
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """An xdist worker hands its report types to the controller (sent when it ends)."""
+        if is_worker(self.config):
+            self.config.workeroutput[WORKER_KEY] = (  # type: ignore[attr-defined]
+                self.registry.shared_report_types())
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        self.registry.learn(getattr(node, "workeroutput", {}).get(WORKER_KEY))
 
     def check(self) -> None:
         """A bad registration is a usage error, raised before any test runs."""

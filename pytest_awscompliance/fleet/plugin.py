@@ -18,6 +18,7 @@ import pytest
 from pytest_awscompliance.collect.state import SCAN
 from pytest_awscompliance.fleet import baseline, manifest, records
 from pytest_awscompliance.fleet.closed import SCP_REASON, closed_at_discovery, closed_lines
+from pytest_awscompliance.model import properties as prop
 from pytest_awscompliance.model.results import result_of
 from pytest_awscompliance.reporting import ocsf
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME
@@ -142,7 +143,7 @@ class FleetHooks:
                                                                  run.known)
         if report.when == "teardown" and report.nodeid in run.baseline_status:
             report.user_properties = [*report.user_properties,
-                                      ("baseline", run.baseline_status[report.nodeid])]
+                                      (prop.BASELINE, run.baseline_status[report.nodeid])]
 
     def pytest_report_collectionfinish(self) -> list[str]:
         """Regions an SCP closes are known once discovery (collection) has run; under xdist

@@ -82,6 +82,7 @@ class Registry:
 
     def __init__(self) -> None:
         self._types: dict[str, ResourceType] = {}
+        self._learned: dict[tuple[str, str], str] = {}
         self.problems: list[str] = []
 
     def add(self, rtype: Any, source: str) -> bool:
@@ -115,9 +116,24 @@ class Registry:
         return list(self._types.values())
 
     def report_types(self) -> dict[tuple[str, str], str]:
-        """(ARN service, kind) -> report resource type, for OCSF and ASFF findings."""
-        return {t.arn_kind: t.report_type for t in self._types.values()
-                if t.arn_kind and t.report_type}
+        """(ARN service, kind) -> report resource type, for OCSF and ASFF findings: the
+        registered types', and those learned from xdist workers (``learn``)."""
+        own = {t.arn_kind: t.report_type for t in self._types.values()
+               if t.arn_kind and t.report_type}
+        return {**self._learned, **own}
+
+    def shared_report_types(self) -> list[list[str]]:
+        """``report_types()`` as plain data (``[service, kind, type]`` rows), for JSON."""
+        return [[service, kind, name] for (service, kind), name in self.report_types().items()]
+
+    def learn(self, rows: Any) -> None:
+        """Add report types another process registered (``shared_report_types`` rows): the
+        xdist controller collects nothing, so a ``conftest.py`` below the directories it
+        was started with declares its types on the workers only."""
+        for row in rows or ():
+            if isinstance(row, (list, tuple)) and len(row) == 3 and all(
+                    isinstance(part, str) for part in row) and row[0] and row[2]:
+                self._learned.setdefault((row[0], row[1]), row[2])
 
 
 TABLE_START = "<!-- resource types: generated from the registry (inventory/bundled.py) -->"

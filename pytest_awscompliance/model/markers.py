@@ -86,6 +86,44 @@ def read_control(node: Any) -> ControlMeta:
     return control_meta(node, severity_of(node))
 
 
+class ControlTable:
+    """The run's control metadata: each control function's markers read once, one shared
+    ``ControlMeta`` per distinct control however many tests run it.
+
+    A function's definition (``pytest_generate_tests``) and each of its tests read the same
+    entry; only a parameter that carries its own ``control`` or ``severity`` marker (one
+    ``pytest.param(..., marks=...)`` per CIS pattern, say) has an entry of its own.
+    """
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[object, ...], tuple[list[Any], ControlMeta]] = {}
+        self._shared: dict[tuple[object, ...], ControlMeta] = {}
+
+    def of(self, node: Any) -> ControlMeta:
+        """The control of a function definition or of one of its tests (``MarkerError``)."""
+        own = [m for m in getattr(getattr(node, "callspec", None), "marks", ())
+               if m.name in ("control", "severity")]
+        key = (getattr(getattr(node, "parent", None), "nodeid", None),
+               getattr(node, "originalname", None) or node.name, *map(id, own))
+        known = self._read.get(key)
+        if known is None:
+            known = self._read[key] = (own, self._share(read_control(node)))  # own: ids stay
+        return known[1]
+
+    def _share(self, control: ControlMeta) -> ControlMeta:
+        key = (control.id, control.title, control.severity,
+               tuple(sorted(control.frameworks.items())), control.remediation)
+        return self._shared.setdefault(key, control)
+
+
+CONTROLS = pytest.StashKey[ControlTable]()
+
+
+def controls_of(config: pytest.Config) -> ControlTable:
+    """The run's ``ControlTable`` (made on first use)."""
+    return config.stash.setdefault(CONTROLS, ControlTable())
+
+
 def register(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)

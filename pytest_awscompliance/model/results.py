@@ -11,14 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_awscompliance.model import properties as prop
 from pytest_awscompliance.model.severity import LEVELS, RANK
 
 OUTCOMES: tuple[str, ...] = ("passed", "failed", "error", "waived", "skipped")
 """Every outcome a control result can have, in report order."""
 
 WAIVED_PREFIX = "waived:"
-PROPERTY_NAMES = ("control_id", "severity", "account", "region", "resource", "title",
-                  "frameworks", "remediation")
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def properties_of(report: Any) -> dict[str, str]:
 
 
 def is_control_report(report: Any) -> bool:
-    return "control_id" in properties_of(report)
+    return prop.CONTROL_ID in properties_of(report)
 
 
 def is_waived(report: Any) -> bool:
@@ -127,22 +126,22 @@ def message_of(report: Any, outcome: str) -> str:
 def result_of(report: Any) -> ControlResult | None:
     """The ``ControlResult`` a report decides, or ``None`` (not a control, or no decision)."""
     props = properties_of(report)
-    if "control_id" not in props:
+    if prop.CONTROL_ID not in props:
         return None
     outcome = outcome_of(report)
     if outcome is None:
         return None
     waiver = getattr(report, "waiver", None) if outcome == "waived" else None
-    severity = props.get("severity", "")
+    severity = props.get(prop.SEVERITY, "")
     return ControlResult(
-        control_id=props["control_id"],
+        control_id=props[prop.CONTROL_ID],
         severity=severity if severity in LEVELS else "",
-        account=props.get("account", ""),
-        region=props.get("region", ""),
-        resource=props.get("resource", ""),
-        title=props.get("title", ""),
-        frameworks=parse_frameworks(props.get("frameworks", "")),
-        remediation=props.get("remediation", ""),
+        account=props.get(prop.ACCOUNT, ""),
+        region=props.get(prop.REGION, ""),
+        resource=props.get(prop.RESOURCE, ""),
+        title=props.get(prop.TITLE, ""),
+        frameworks=parse_frameworks(props.get(prop.FRAMEWORKS, "")),
+        remediation=props.get(prop.REMEDIATION, ""),
         outcome=outcome,
         message=message_of(report, outcome),
         missing_permission=str(getattr(report, "missing_permission", "") or ""),

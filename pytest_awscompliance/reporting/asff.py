@@ -87,9 +87,10 @@ def home_region(result: ControlResult, homes: Mapping[str, str], partition: str)
     return homes.get(result.account) or PARTITION_HOME.get(partition, "us-east-1")
 
 
-def resource(result: ControlResult, partition: str, region: str) -> dict[str, Any]:
+def resource(result: ControlResult, partition: str, region: str,
+             types: ocsf.ResourceTypes = ocsf.RESOURCE_TYPES) -> dict[str, Any]:
     """The ASFF ``Resources`` entry, from the OCSF resource of the same result."""
-    found = ocsf.resource_of(result, partition)
+    found = ocsf.resource_of(result, partition, types)
     kind = found["type"] if found["type"] in known_types() else "Other"
     entry = {"Type": kind, "Id": found["uid"], "Partition": found["cloud_partition"],
              "Region": region}
@@ -99,12 +100,13 @@ def resource(result: ControlResult, partition: str, region: str) -> dict[str, An
 
 
 def to_finding(result: ControlResult, *, version: str, partition: str = "aws",
-               homes: Mapping[str, str] | None = None,
-               now_ms: int | None = None) -> dict[str, Any]:
-    """One ASFF finding for one control result."""
+               homes: Mapping[str, str] | None = None, now_ms: int | None = None,
+               types: ocsf.ResourceTypes = ocsf.RESOURCE_TYPES) -> dict[str, Any]:
+    """One ASFF finding for one control result; ``types``: the run's resource type names
+    (``ocsf.resource_types``)."""
     compliance, workflow = STATUS[result.outcome]
     region = home_region(result, homes or {}, partition)
-    found = resource(result, partition, region)
+    found = resource(result, partition, region, types)
     when = _iso(int(result.time * 1000) if result.time else (now_ms or 0))
     label = "INFORMATIONAL" if result.outcome in ("passed", "skipped") else \
         LABELS.get(result.severity, "INFORMATIONAL")
@@ -166,10 +168,10 @@ def batches(findings: Iterable[dict[str, Any]], size: int = BATCH_SIZE
 
 
 def to_batches(results: Iterable[ControlResult], *, version: str, partition: str = "aws",
-               homes: Mapping[str, str] | None = None,
-               now_ms: int | None = None) -> list[list[dict[str, Any]]]:
+               homes: Mapping[str, str] | None = None, now_ms: int | None = None,
+               types: ocsf.ResourceTypes = ocsf.RESOURCE_TYPES) -> list[list[dict[str, Any]]]:
     return list(batches(to_finding(r, version=version, partition=partition, homes=homes,
-                                   now_ms=now_ms) for r in results))
+                                   now_ms=now_ms, types=types) for r in results))
 
 
 def write_atomic(path: Path, batches_: Sequence[Sequence[dict[str, Any]]]) -> None:

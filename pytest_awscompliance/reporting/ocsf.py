@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -55,13 +55,23 @@ STATUS: dict[str, tuple[str, int, str, int, str]] = {
     "skipped": ("SKIPPED", 0, "Unknown", 99, "Skipped"),
 }
 
-# (ARN service, resource type) -> resource type name, as AWS Security Hub spells them: the
-# bundled resource types' (inventory/bundled.py), plus the kinds controls name without a
-# per-resource fixture.
-RESOURCE_TYPES = {
-    **{t.arn_kind: t.report_type for t in BUNDLED if t.arn_kind and t.report_type},
-    ("iam", "group"): "AwsIamGroup",
-}
+ResourceTypes = Mapping[tuple[str, str], str]
+"""(ARN service, ARN resource kind) -> resource type name, as AWS Security Hub spells them."""
+
+UNREGISTERED_TYPES: ResourceTypes = {("iam", "group"): "AwsIamGroup"}
+"""Kinds controls name without a per-resource fixture (so not in the registry)."""
+
+
+def resource_types(registered: ResourceTypes) -> dict[tuple[str, str], str]:
+    """The names of a run: its registry's (``Registry.report_types()``: bundled and
+    declared with the hook), plus ``UNREGISTERED_TYPES`` where the registry has none."""
+    return {**UNREGISTERED_TYPES, **registered}
+
+
+RESOURCE_TYPES = resource_types(
+    {t.arn_kind: t.report_type for t in BUNDLED if t.arn_kind and t.report_type})
+"""The names of the bundled types alone: what a result is reported with when no run's
+registry is given (``fleet`` records, unit tests)."""
 
 
 def finding_uid(result: ControlResult) -> str:
@@ -96,14 +106,15 @@ def _kind(resource: str) -> str:
     return re.split(r"[/:]", resource, maxsplit=1)[0] if re.search(r"[/:]", resource) else ""
 
 
-def known_resource_type(service: str, resource: str) -> str | None:
-    """The ``RESOURCE_TYPES`` name of an ARN's service and resource, or None."""
-    return RESOURCE_TYPES.get((service, _kind(resource)))
+def known_resource_type(service: str, resource: str,
+                        types: ResourceTypes = RESOURCE_TYPES) -> str | None:
+    """The name ``types`` give an ARN's service and resource, or None."""
+    return types.get((service, _kind(resource)))
 
 
-def resource_type(service: str, resource: str) -> str:
+def resource_type(service: str, resource: str, types: ResourceTypes = RESOURCE_TYPES) -> str:
     """``AwsEc2Instance`` for ``ec2`` + ``instance/i-1``; a derived name otherwise."""
-    known = known_resource_type(service, resource)
+    known = known_resource_type(service, resource, types)
     if known:
         return known
     kind = _kind(resource)
@@ -122,7 +133,8 @@ def resource_name(service: str, resource: str) -> str:
     return name
 
 
-def resource_of(result: ControlResult, partition: str) -> dict[str, Any]:
+def resource_of(result: ControlResult, partition: str,
+                types: ResourceTypes = RESOURCE_TYPES) -> dict[str, Any]:
     """The affected resource; an account-wide setting is the account itself."""
     arn = split_arn(result.resource)
     if arn is None:
@@ -130,14 +142,16 @@ def resource_of(result: ControlResult, partition: str) -> dict[str, Any]:
                 "type": "AwsAccount", "region": result.region, "cloud_partition": partition}
     name = resource_name(arn["service"], arn["resource"])
     return {"uid": result.resource, "name": name,
-            "type": resource_type(arn["service"], arn["resource"]),
+            "type": resource_type(arn["service"], arn["resource"], types),
             "region": arn["region"] or result.region,
             "cloud_partition": arn["partition"] or partition}
 
 
 def to_finding(result: ControlResult, *, version: str, partition: str = "aws",
-               now_ms: int | None = None) -> dict[str, Any]:
-    """One OCSF Detection Finding for one control result."""
+               now_ms: int | None = None,
+               types: ResourceTypes = RESOURCE_TYPES) -> dict[str, Any]:
+    """One OCSF Detection Finding for one control result; ``types``: the run's resource
+    type names (``resource_types``)."""
     status_code, status_id, status, comp_id, comp_status = STATUS[result.outcome]
     severity_id = SEVERITY_ID.get(result.severity, 0)
     uid = finding_uid(result)
@@ -166,7 +180,7 @@ def to_finding(result: ControlResult, *, version: str, partition: str = "aws",
             "title": result.title or result.control_id,
             "desc": result.message or result.title or result.control_id,
         },
-        "resources": [resource_of(result, partition)],
+        "resources": [resource_of(result, partition, types)],
         "cloud": {"provider": "AWS", "account": account_of(result.account),
                   "region": result.region},
         "metadata": {
@@ -199,8 +213,9 @@ def to_finding(result: ControlResult, *, version: str, partition: str = "aws",
 
 
 def to_findings(results: Iterable[ControlResult], *, version: str,
-                partition: str = "aws", now_ms: int | None = None) -> list[dict[str, Any]]:
-    return [to_finding(r, version=version, partition=partition, now_ms=now_ms)
+                partition: str = "aws", now_ms: int | None = None,
+                types: ResourceTypes = RESOURCE_TYPES) -> list[dict[str, Any]]:
+    return [to_finding(r, version=version, partition=partition, now_ms=now_ms, types=types)
             for r in results]
 
 

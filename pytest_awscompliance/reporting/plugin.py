@@ -97,6 +97,12 @@ class ReportingPlugin:
         plan = self._plan()
         return plan.partition if plan is not None else None
 
+    def report_types(self) -> dict[tuple[str, str], str]:
+        """The resource type names of this run's registry (bundled and declared)."""
+        state = self.config.stash.get(SCAN, None)
+        return ocsf.resource_types(state.registry.report_types() if state is not None
+                                   else ocsf.RESOURCE_TYPES)
+
     def versions(self) -> dict[str, str]:
         import boto3
         import botocore
@@ -131,7 +137,8 @@ class ReportingPlugin:
         if self.options.json_path is not None and not broken:  # keep the last good file
             findings = ocsf.to_findings(results, version=_version(DIST),
                                         partition=self.partition() or "aws",
-                                        now_ms=int(time.time() * 1000))
+                                        now_ms=int(time.time() * 1000),
+                                        types=self.report_types())
             try:
                 ocsf.write_atomic(self.options.json_path, findings)
                 self.json_written = str(self.options.json_path)
@@ -142,7 +149,8 @@ class ReportingPlugin:
             batches = asff.to_batches(results, version=_version(DIST),
                                       partition=self.partition() or "aws",
                                       homes=self.home_regions(),
-                                      now_ms=int(time.time() * 1000))
+                                      now_ms=int(time.time() * 1000),
+                                      types=self.report_types())
             try:
                 asff.write_atomic(self.options.asff_path, batches)
                 self.asff_written = str(self.options.asff_path)

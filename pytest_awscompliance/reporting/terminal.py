@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from pytest_awscompliance.model.results import ControlResult, properties_of
+from pytest_awscompliance.model.results import ControlResult, is_control_report
 from pytest_awscompliance.settings.xdist import is_worker
 
 SEVERITY_WIDTH = 8  # "critical"
@@ -52,7 +52,7 @@ def is_assertion_failure(report: Any) -> bool:
     """A control's failed assertion (a finding): not an error, not an ordinary test."""
     return (bool(getattr(report, "failed", False)) and getattr(report, "when", "") == "call"
             and getattr(report, "compliance_message", None) is not None
-            and "control_id" in properties_of(report))
+            and is_control_report(report))
 
 
 # -- the finding lines --------------------------------------------------------------------

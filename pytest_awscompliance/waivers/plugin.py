@@ -1,7 +1,9 @@
 """pytest hooks of waivers: validate the file before anything runs, turn a waived control
 failure into an xfail (a covered result that passes stays PASSED), judge which waivers are
 stale once the whole run is in (see ``stale.py``), and list expired, soon-expiring and stale
-waivers.
+waivers. The hooks are glue: the state and its accessors live in ``state.py``, the run's
+controls in ``scope.py``, what goes on reports in ``reports.py``, the summary lines in
+``summary.py``.
 
 Contract for reporting code (plain builtins only, so it survives xdist and JSON):
 
@@ -22,32 +24,42 @@ Contract for reporting code (plain builtins only, so it survives xdist and JSON)
   on the controller once the run is over.
 """
 
+
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pytest
 
 from pytest_awscompliance.collect.items import item_info
-from pytest_awscompliance.collect.parametrize import aws_fixtures_of
-from pytest_awscompliance.collect.state import SCAN, registry_of
-from pytest_awscompliance.model.markers import MarkerError, read_control
-from pytest_awscompliance.model.results import ControlResult, merge, result_of
-from pytest_awscompliance.settings.waiver_options import WaiverOptions, read_options
+from pytest_awscompliance.model.results import merge, result_of
+from pytest_awscompliance.settings.waiver_options import read_options
 from pytest_awscompliance.settings.xdist import is_worker
 from pytest_awscompliance.waivers.load import WaiverFileError, load_waivers, unknown_controls
-from pytest_awscompliance.waivers.match import find, in_scope
-from pytest_awscompliance.waivers.model import Waiver
-from pytest_awscompliance.waivers.stale import Stale, judge
+from pytest_awscompliance.waivers.match import find
+from pytest_awscompliance.waivers.reports import SECTION, annotate, stale_report
+from pytest_awscompliance.waivers.scope import (
+    bundled_ids,
+    control_ids,
+    partly_deselected,
+    sharded,
+)
+from pytest_awscompliance.waivers.stale import judge
+from pytest_awscompliance.waivers.state import (  # noqa: F401 - the public contract (above)
+    ITEM_EXPIRED,
+    ITEM_WAIVER,
+    WAIVERS,
+    WaiverState,
+    expired_waivers,
+    expiring_waivers,
+    stale_waivers,
+    waiver_state,
+)
+from pytest_awscompliance.waivers.summary import summary_html, summary_lines
 
 WORKER_KEY = "awscompliance_waivers"
 DESELECTED_KEY = "awscompliance_waivers_deselected"  # worker -> controller: waiver indices
-CLASSNAME = "awscompliance.waivers"  # JUnit classname of the stale-waiver testcases
-SECTION = "compliance waiver"
 MARKUP: dict[str, dict[str, bool]] = {"expired": {"red": True}, "expiring": {"yellow": True},
                                       "stale": {"red": True}}
 
@@ -56,131 +68,6 @@ def today() -> date:
     """The date expiry is judged on. Tests monkeypatch this or pass the hidden
     ``--compliance-waivers-today YYYY-MM-DD``; xdist workers use the controller's date."""
     return date.today()
-
-
-@dataclass
-class WaiverState:
-    """What this process knows about waivers (in ``config.stash[WAIVERS]``)."""
-
-    options: WaiverOptions
-    today: date
-    waivers: tuple[Waiver, ...] = ()
-    waived: dict[int, int] = field(default_factory=dict)  # waiver index -> results waived
-    results: dict[str, ControlResult] = field(default_factory=dict)  # nodeid -> result
-    partly_deselected: set[int] = field(default_factory=set)  # waiver indices
-    stale: list[Stale] = field(default_factory=list)
-    not_judged: str | None = None  # why staleness was not judged at all, if so
-    deselected_ids: set[str] = field(default_factory=set)
-    worker_problems: list[str] = field(default_factory=list)
-
-    @property
-    def active(self) -> bool:
-        return self.options.path is not None and not self.options.disabled
-
-    def expired(self) -> list[Waiver]:
-        return [w for w in self.waivers if w.is_expired(self.today)]
-
-    def expiring(self) -> list[Waiver]:
-        return [w for w in self.waivers if w.expires_within(self.today, self.options.warn_days)]
-
-    def entry(self, waiver: Waiver) -> dict[str, Any]:
-        return {**waiver.to_dict(), "days_left": waiver.days_left(self.today)}
-
-
-WAIVERS = pytest.StashKey[WaiverState]()
-ITEM_WAIVER = pytest.StashKey[Waiver]()  # the live waiver applied to an item
-ITEM_EXPIRED = pytest.StashKey[Waiver]()  # an expired waiver that would have covered it
-
-
-def waiver_state(config: pytest.Config) -> WaiverState | None:
-    return config.stash.get(WAIVERS, None)
-
-
-def expired_waivers(config: pytest.Config) -> list[dict[str, Any]]:
-    """Expired waivers of the file in use (plain dicts, see the module docstring)."""
-    state = waiver_state(config)
-    return [state.entry(w) for w in state.expired()] if state and state.active else []
-
-
-def expiring_waivers(config: pytest.Config) -> list[dict[str, Any]]:
-    """Live waivers expiring within ``--compliance-waivers-warn-days`` (plain dicts)."""
-    state = waiver_state(config)
-    return [state.entry(w) for w in state.expiring()] if state and state.active else []
-
-
-def stale_waivers(config: pytest.Config) -> list[dict[str, Any]]:
-    """Stale waivers of this run (plain dicts plus ``scanned`` and ``reason``)."""
-    state = waiver_state(config)
-    if not state or not state.active:
-        return []
-    return [{**s.waiver.to_dict(), "scanned": s.scanned, "reason": s.reason}
-            for s in state.stale]
-
-
-def _sharded(config: pytest.Config) -> bool:
-    scan = config.stash.get(SCAN, None)
-    shard = getattr(getattr(scan, "settings", None), "shard", None)
-    return bool(shard and shard[1] > 1)
-
-
-def stale_report(stale: Stale, mode: str) -> pytest.TestReport:
-    """The one report of a stale waiver: a JUnit testcase of its own classname."""
-    waiver = stale.waiver
-    name = f"{waiver.where} {waiver.label}"
-    location = (waiver.source, (waiver.line or 1) - 1, name)
-    if mode == "fail":
-        outcome, longrepr = "failed", stale.reason
-    else:
-        outcome, longrepr = "skipped", (waiver.source, waiver.line or 1, stale.reason)
-    report = pytest.TestReport(nodeid=f"{CLASSNAME}::{name}", location=location,
-                               keywords={}, outcome=outcome, longrepr=longrepr, when="call")
-    report.stale_waiver = waiver.to_dict()  # type: ignore[attr-defined]
-    return report
-
-
-def _control_id(item: pytest.Item) -> str | None:
-    """The control id of an AWS control item, described or not (e.g. no resources)."""
-    info = item_info(item)
-    if info is not None:
-        return info.control.id
-    if aws_fixtures_of(getattr(item, "fixturenames", []), registry_of(item.config)):
-        try:
-            return read_control(item).id
-        except MarkerError:
-            return None
-    return None
-
-
-def _control_ids(items: Iterable[pytest.Item]) -> set[str]:
-    return {cid for cid in map(_control_id, items) if cid is not None}
-
-
-def _bundled_ids() -> set[str]:
-    try:
-        from pytest_awscompliance.collect.catalog import bundled_controls
-
-        return {entry.meta.id for entry in bundled_controls()}
-    except Exception:  # a broken bundled package must not hide the user's own problem
-        return set()
-
-
-def _partly_deselected(waivers: Iterable[Waiver], items: Iterable[pytest.Item]) -> set[int]:
-    """Indices of the waivers with a deselected control result in their scope."""
-    found: set[int] = set()
-    for item in items:
-        info = item_info(item)
-        if info is None:
-            continue
-        found.update(w.index for w in waivers
-                     if in_scope(w, control=info.control.id, account=info.account,
-                                 region=info.region))
-    return found
-
-
-def _scope(waiver: Waiver | dict[str, Any]) -> str:
-    data = waiver.to_dict() if isinstance(waiver, Waiver) else waiver
-    parts = [f"{name} {data[name]}" for name in ("account", "region", "resource") if data[name]]
-    return f" [{', '.join(parts)}]" if parts else ""
 
 
 class WaiverPlugin:
@@ -217,8 +104,8 @@ class WaiverPlugin:
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         state = waiver_state(items[0].config) if items else None
         if state is not None and state.active:
-            state.deselected_ids.update(_control_ids(items))
-            state.partly_deselected.update(_partly_deselected(state.waivers, items))
+            state.deselected_ids.update(control_ids(items))
+            state.partly_deselected.update(partly_deselected(state.waivers, items))
             config = items[0].config
             if is_worker(config):  # the controller judges staleness from all workers' data
                 config.workeroutput[DESELECTED_KEY] = sorted(  # type: ignore[attr-defined]
@@ -231,12 +118,12 @@ class WaiverPlugin:
         state = config.stash[WAIVERS]
         if not state.active or not state.waivers:
             return
-        known = _control_ids(items) | state.deselected_ids
+        known = control_ids(items) | state.deselected_ids
         if not known:  # no AWS control in this run (e.g. unit tests): nothing to check
             return
         problems = unknown_controls(state.waivers, known)
         if problems:
-            problems = unknown_controls(state.waivers, known | _bundled_ids())
+            problems = unknown_controls(state.waivers, known | bundled_ids())
         if problems:
             if is_worker(config):  # a UsageError here would crash the xdist worker
                 config.workeroutput[WORKER_KEY] = problems  # type: ignore[attr-defined]
@@ -291,7 +178,7 @@ class WaiverPlugin:
             return outcome
         state.stale = judge(state.waivers, state.today, state.results.values(),
                             partly_deselected=state.partly_deselected,
-                            sharded=_sharded(session.config))
+                            sharded=sharded(session.config))
         session.testscollected += len(state.stale)  # one "test" each (terminal progress)
         for stale in state.stale:
             session.config.hook.pytest_runtest_logreport(
@@ -313,7 +200,7 @@ class WaiverPlugin:
         if waiver is not None and report.passed and hasattr(report, "wasxfail"):
             del report.wasxfail  # compliant: a plain PASSED, whatever waiver covers it
         elif waiver is not None:
-            _annotate(report, call, waiver)
+            annotate(report, call, waiver)
         elif expired is not None and report.failed:
             report.expired_waiver = expired.to_dict()
             report.sections.append((SECTION, f"{expired.label} of {expired.source} expired on "
@@ -360,52 +247,4 @@ class WaiverPlugin:
         state = waiver_state(session.config)
         if state is None or not state.active:
             return
-        (_, head), *rest = summary_lines(state)
-        items = "".join(f'<li class="waiver-{kind}">{html.escape(text)}</li>'
-                        for kind, text in rest)
-        postfix.append('<div class="compliance-waivers"><h2>Compliance waivers</h2>'
-                       f"<p>{html.escape(head)}</p>"
-                       + (f"<ul>{items}</ul>" if items else "") + "</div>")
-
-
-def _annotate(report: pytest.TestReport, call: pytest.CallInfo[None], waiver: Waiver) -> None:
-    """Attach the waiver to a waived report; explain an unwaivable one."""
-    if report.skipped and str(getattr(report, "wasxfail", "")).startswith("waived:"):
-        report.waiver = waiver.to_dict()  # type: ignore[attr-defined]
-    elif report.failed and call.excinfo is not None \
-            and not isinstance(call.excinfo.value, AssertionError):
-        report.sections.append((SECTION, f"{waiver.label} of {waiver.source} not applied: only "
-                                         "a control failure (AssertionError) can be waived, "
-                                         f"this is {call.excinfo.typename}"))
-
-
-def summary_lines(state: WaiverState) -> list[tuple[str, str]]:
-    """(kind, text) lines of the terminal and HTML summary: a count line ("count"), then one
-    per waiver to act on ("expired", "expiring", "stale"), then why staleness was not judged
-    ("note"), if so."""
-    waived = sum(state.waived.values())
-    lines = [("count", f"{state.options.path}: {len(state.waivers)} waiver(s); {waived} "
-                       f"result(s) waived by {len(state.waived)} waiver(s); expiry judged on "
-                       f"{state.today}")]
-    for w in state.expired():
-        days = -(w.days_left(state.today) or 0)
-        lines.append(("expired", f"EXPIRED {w.label} {w.control}{_scope(w)}: expired "
-                                 f"{w.expires} ({days} day(s) ago), {_who(w)}: not applied, "
-                                 "its failures show"))
-    for w in state.expiring():
-        lines.append(("expiring", f"EXPIRING {w.label} {w.control}{_scope(w)}: expires "
-                                  f"{w.expires} (in {w.days_left(state.today)} day(s)), "
-                                  f"{_who(w)}"))
-    verb = "fails the run" if state.options.stale == "fail" else "warning only"
-    for stale in state.stale:
-        w = stale.waiver
-        lines.append(("stale", f"STALE {w.label} ({w.where}) {w.control}{_scope(w)}: covered "
-                               f"no failing result among {stale.scanned} scanned, {_who(w)}: "
-                               f"remove it ({verb})"))
-    if state.not_judged:
-        lines.append(("note", f"stale waivers not judged: {state.not_judged}"))
-    return lines
-
-
-def _who(waiver: Waiver) -> str:
-    return f"owner {waiver.owner}" + (f", ticket {waiver.ticket}" if waiver.ticket else "")
+        postfix.append(summary_html(state))

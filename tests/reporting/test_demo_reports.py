@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import xmlschema
 
-from pytest_awscompliance.model.results import PROPERTY_NAMES
+from pytest_awscompliance.model import properties
 from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
 
 DATA = Path(__file__).parent.parent / "data"
@@ -44,7 +44,7 @@ def check_junit(path: Path) -> None:
     assert cases
     for case in cases:
         names = [p.get("name") for p in case.iter("property")]
-        assert names == list(PROPERTY_NAMES), case.get("name")
+        assert names == list(properties.NAMES), case.get("name")
 
 
 def test_junit_xunit2_schema_with_xdist(demo: DemoScan) -> None:

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime
 
 from pytest_awscompliance.model.results import ControlResult
-from pytest_awscompliance.reporting import html
+from pytest_awscompliance.reporting import html_environment, html_page, html_summary, html_table
 
 BASE = ControlResult(control_id="c<1>", severity="high", account="111111111111",
                      region="us-east-1", resource="<script>x</script>", title="T & t",
@@ -20,7 +20,7 @@ def test_header_cells_around_test_column() -> None:
     cells = ['<th class="sortable" data-column-type="result">Result</th>',
              '<th class="sortable" data-column-type="testId">Test</th>',
              '<th class="sortable" data-column-type="duration">Duration</th>', "<th>Links</th>"]
-    html.add_header_cells(cells)
+    html_table.add_header_cells(cells)
     assert [re.sub(r"<[^>]+>", "", c) for c in cells] == [
         "Result", "Severity", "Control", "Test", "Account", "Region", "Resource", "Evidence",
         "Duration", "Links"]
@@ -29,7 +29,7 @@ def test_header_cells_around_test_column() -> None:
 
 
 def test_severity_sort_key_orders_by_rank() -> None:
-    cells = {level: html.severity_cell(level)
+    cells = {level: html_table.severity_cell(level)
              for level in ("info", "low", "medium", "high", "critical", "")}
     inner = {k: re.search(r"<td.*?>(.*?)</td>", v).group(1) for k, v in cells.items()}
     assert sorted(inner, key=inner.__getitem__) == ["critical", "high", "medium", "low",
@@ -41,23 +41,23 @@ def test_finding_html_escapes_everything() -> None:
     waived = dataclasses.replace(BASE, outcome="waived", missing_permission="s3:Get<x>",
                                  waiver={"justification": "<j>", "owner": "<o>",
                                          "expires": "2030-01-01", "ticket": None})
-    text = html.finding_html(waived)
+    text = html_summary.finding_html(waived)
     assert "<script>" not in text and "<b>" not in text and "<cmd>" not in text
     assert "<j>" not in text and "<o>" not in text and "<x>" not in text
     assert "&lt;script&gt;x&lt;/script&gt;" in text and "owner &lt;o&gt;" in text
 
 
 def test_summary_html_escapes_titles() -> None:
-    text = html.summary_html([dataclasses.replace(BASE, title="<i>t</i>")])
+    text = html_summary.summary_html([dataclasses.replace(BASE, title="<i>t</i>")])
     assert "<i>t</i>" not in text and "&lt;i&gt;t&lt;/i&gt;" in text
     assert "c&lt;1&gt;" in text
 
 
 def test_report_title() -> None:
     started = datetime(2025, 1, 31, 12, 5, tzinfo=UTC)
-    assert html.report_title(["2", "1", "1"], started) == \
+    assert html_environment.report_title(["2", "1", "1"], started) == \
         "AWS compliance: 1, 2 (scan 2025-01-31 12:05 UTC)"
-    many = html.report_title([f"{i:012d}" for i in range(6)], started)
+    many = html_environment.report_title([f"{i:012d}" for i in range(6)], started)
     assert many.startswith("AWS compliance: 000000000000, ") and "and 2 more" in many
 
 
@@ -65,7 +65,7 @@ def test_environment_scrubs_credentials_and_escapes() -> None:
     metadata = {"Python": "3.11", "AWS_SECRET_ACCESS_KEY": "s", "MY_TOKEN": "t",
                 "note": "key AKIAABCDEFGHIJKLMNOP", "COMMIT_AUTHOR": "ann",
                 "Packages": {"pytest": "9", "api_key": "k"}}
-    html.environment(metadata, targets={"111111111111": "profile <p>: us-east-1"},
+    html_environment.environment(metadata, targets={"111111111111": "profile <p>: us-east-1"},
                      partition="aws", started=datetime(2025, 1, 1, tzinfo=UTC),
                      versions={"botocore": "1.0"})
     assert set(metadata) == {"Python", "COMMIT_AUTHOR", "Packages", "AWS targets",
@@ -86,7 +86,7 @@ class _Report:
 def test_row_cells_escape_test_id_and_values() -> None:
     cells = ['<td class="col-result">Failed</td>', '<td class="col-testId">t.py::test_x[<b>]</td>',
              '<td class="col-duration">1 ms</td>', '<td class="col-links"></td>']
-    html.add_row_cells(cells, _Report())
+    html_table.add_row_cells(cells, _Report())
     assert cells[3] == '<td class="col-testId">t.py::test_x[&lt;b&gt;]</td>'
     assert cells[6] == '<td class="col-resource">&lt;r&gt;</td>'
     assert cells[7] == '<td class="col-evidence">bucket &lt;r&gt; is public</td>'
@@ -96,13 +96,13 @@ def test_row_cells_escape_test_id_and_values() -> None:
 
 
 def test_sort_key_puts_findings_first() -> None:
-    keys = {(lvl, o): html.sort_key(lvl, o) for lvl in ("critical", "low")
+    keys = {(lvl, o): html_table.sort_key(lvl, o) for lvl in ("critical", "low")
             for o in ("failed", "error", "waived", "passed", "skipped")}
     order = sorted(keys, key=keys.__getitem__)
     assert order[:4] == [("critical", "failed"), ("critical", "error"), ("low", "failed"),
                          ("low", "error")]
     assert order[4:6] == [("critical", "waived"), ("low", "waived")]
-    assert html.sort_key("", "failed") == "9"
+    assert html_table.sort_key("", "failed") == "9"
 
 
 def _row(key: str) -> list[dict[str, str]]:
@@ -112,7 +112,7 @@ def _row(key: str) -> list[dict[str, str]]:
 def test_cut_table_keeps_the_first_findings_and_plain_tests() -> None:
     tests = {"a-pass": _row("20"), "b-low-fail": _row("03"), "c-crit-fail": _row("00"),
              "d-plain": _row("9"), "e-high-err": _row("01"), "f-waived": _row("11")}
-    kept = html.cut_table(tests, limit=3)
+    kept = html_table.cut_table(tests, limit=3)
     assert kept == {"c-crit-fail", "e-high-err", "b-low-fail", "d-plain"}
     assert set(tests) == kept
 
@@ -124,7 +124,7 @@ def test_by_control_table_and_links() -> None:
                                    outcome="passed", nodeid="t.py::test_b[1/r/x]"),
                dataclasses.replace(BASE, control_id="c-low", severity="low", outcome="error",
                                    nodeid="t.py::test_a[1/r/y]")]
-    page = html.summary_html(results)
+    page = html_summary.summary_html(results)
     table = re.search(r'<table class="aws-by-control">(.*?)</table>', page, re.S).group(1)
     assert re.findall(r'data-control="([\w-]+)"', table) == ["c-crit", "c-low"]
     low = re.search(r'<tr data-control="c-low">(.*?)</tr>', table).group(1)
@@ -132,7 +132,7 @@ def test_by_control_table_and_links() -> None:
     assert 'href="#t.py::test_a[1/r/x]"' in low
     top = re.search(r'<table class="aws-top-failing">(.*?)</table>', page, re.S).group(1)
     assert 'href="#t.py::test_a[1/r/x]"' in top
-    cut = html.summary_html(results, shown=set(), page="report.results.html")
+    cut = html_summary.summary_html(results, shown=set(), page="report.results.html")
     assert 'href="report.results.html#t.py::test_a[1/r/x]"' in cut
     assert 'class="aws-results-page" href="report.results.html"' in cut
 
@@ -140,13 +140,13 @@ def test_by_control_table_and_links() -> None:
 def test_results_page_holds_every_result_as_text() -> None:
     hostile = dataclasses.replace(BASE, resource="</script><script>alert(1)</script>",
                                   message="<b>x</b>", outcome="failed")
-    page = html.results_page([hostile, BASE], "AWS <t>", "report.html")
+    page = html_page.results_page([hostile, BASE], "AWS <t>", "report.html")
     assert "</script><script>alert(1)" not in page and "<b>x</b>" not in page.split(
         "aws-data")[0]
     blob = re.search(r'<script id="aws-data" type="application/json">(.*?)</script>',
                      page, re.S).group(1)
     rows = json.loads(blob)
     assert len(rows) == 2 and rows[0][6] == hostile.resource and rows[0][0] == "0" + \
-        html.sort_key(hostile.severity, "failed")[1]
+        html_table.sort_key(hostile.severity, "failed")[1]
     assert "<title>AWS &lt;t&gt;</title>" in page
-    assert html.results_page_path("out/report.html").as_posix() == "out/report.results.html"
+    assert html_page.results_page_path("out/report.html").as_posix() == "out/report.results.html"
