@@ -108,9 +108,21 @@ class GraphBase:
             for st in policy.statements:
                 if st.conditions and statement_covers(st, action):
                     keys.append(condition_text(st))
+        guards = [condition_text(st) for policy in self._scp_policies(subject)
+                  if isinstance(policy, Policy) for st in policy.statements
+                  if not st.is_allow and st.conditions and statement_covers(st, action)]
+        found = []
         if keys:
-            return f"{action} only if {' / '.join(dict.fromkeys(keys))}"
-        return f"{action} only on some resources or next to a Deny that may apply"
+            found.append(f"{action} only if {' / '.join(dict.fromkeys(keys))}")
+        if guards:
+            found.append(f"{action} unless an SCP denies it ({' / '.join(dict.fromkeys(guards))})")
+        return "; ".join(found) or (
+            f"{action} only on some resources or next to a Deny that may apply")
+
+    def _scp_policies(self, subject: Subject) -> list[PolicyLike]:
+        """The SCPs of every level above ``subject``'s account, in one list."""
+        return [p for level in self._scps(subject)
+                for p in ([level] if isinstance(level, Policy) else list(level))]
 
     def _decide(self, subject: Subject, actions: Sequence[tuple[str, str | None]],
                 **known: str) -> tuple[str, ...] | None:
@@ -191,9 +203,7 @@ class GraphBase:
         key = (subject.arn, action)
         found = self._uniforms.get(key)
         if found is None:
-            levels = [[level] if isinstance(level, Policy) else list(level)
-                      for level in self._scps(subject)]
-            scps = [p for level in levels for p in level]
+            scps = self._scp_policies(subject)
             found = all(isinstance(p, Policy) for p in scps) and all(
                 st.not_resources is None and (st.resources is None or "*" in st.resources)
                 for policy in (*subject.policies,

@@ -162,8 +162,8 @@ class GraphEdges(GraphBase):
                 else:
                     conditions = create  # PassRole was checked when it was created
                 yield Hop("autoscaling:CreateAutoScalingGroup",
-                          f"launch an Auto Scaling group from {launcher.kind} {launcher.name} "
-                          f"({role.label})", role_arn, tuple(dict.fromkeys(conditions)))
+                          f"launch an Auto Scaling group from {launcher.label} ({role.label})",
+                          role_arn, tuple(dict.fromkeys(conditions)))
 
     # --- grants: hops that end at admin ---------------------------------------------------
 

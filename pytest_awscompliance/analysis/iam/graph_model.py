@@ -58,6 +58,13 @@ class Launcher:
     account: str
     roles: tuple[str, ...]
     """ARNs of the roles of its instance profile."""
+    region: str = ""
+
+    @property
+    def label(self) -> str:
+        """``launch configuration web in us-east-1``."""
+        where = f" in {self.region}" if self.region else ""
+        return f"{self.kind} {self.name}{where}"
 
 
 @dataclass(frozen=True)
