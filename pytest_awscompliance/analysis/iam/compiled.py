@@ -175,42 +175,61 @@ def _bit(deny: bool, applies: bool | None) -> int:
     return _ALLOW if applies else _MAYBE_ALLOW
 
 
-class _CompiledPolicy:
-    """A policy's compiled statements plus per-query result caches."""
+_NO_TABLE: dict[str, int] = {}
+"""`_CompiledPolicy.any_table` before its first table (never returned, never changed)."""
 
-    __slots__ = ("by_action", "cache", "statements", "tables")
+
+class _CompiledPolicy:
+    """A policy's compiled statements plus per-query result caches.
+
+    The caches are made on first use, and the table of the first `ActionSet` asked about
+    any resource sits in two slots: a compiled policy stays small (few objects for the
+    garbage collector to track) until it is queried in more ways.
+    """
+
+    __slots__ = ("any_set", "any_table", "by_action", "cache", "statements", "tables")
 
     def __init__(self, policy: Policy) -> None:
         variables = policy.uses_variables
         self.statements = tuple(_Compiled(st, variables) for st in policy.statements)
-        self.cache: dict[tuple[str, str | None], int] = {}
-        self.by_action: dict[str, tuple[_Compiled, ...]] = {}
-        self.tables: dict[tuple[ActionSet, str | None], dict[str, int]] = {}
+        self.cache: dict[tuple[str, str | None], int] | None = None
+        self.by_action: dict[str, tuple[_Compiled, ...]] | None = None
+        self.tables: dict[tuple[ActionSet, str | None], dict[str, int]] | None = None
+        self.any_set: ActionSet | None = None
+        self.any_table = _NO_TABLE
 
     def flags(self, action: str, resource: str | None, context: Context | None) -> int:
         """Bit set of DENY / MAYBE_DENY / ALLOW / MAYBE_ALLOW for a lower-cased action."""
-        if context is None:
-            cached = self.cache.get((action, resource))
+        cache = self.cache
+        if context is None and cache is not None:
+            cached = cache.get((action, resource))
             if cached is not None:
                 return cached
+        by_action = self.by_action
         result = 0
-        for st in self.by_action.get(action) or self.deciding(action):
+        for st in (by_action.get(action) if by_action is not None else None) \
+                or self.deciding(action):
             applies = st.rest_applies(resource, context)
             if applies is not False:
                 result |= _bit(st.deny, applies)
         if context is None:
-            if len(self.cache) > 4096:
-                self.cache.clear()
-            self.cache[(action, resource)] = result
+            if cache is None:
+                cache = self.cache = {}
+            elif len(cache) > 4096:
+                cache.clear()
+            cache[(action, resource)] = result
         return result
 
     def deciding(self, action: str) -> tuple[_Compiled, ...]:
         """The statements whose Action/NotAction covers a lower-cased ``action`` (memoized)."""
-        found = self.by_action.get(action)
+        by_action = self.by_action
+        if by_action is None:
+            by_action = self.by_action = {}
+        found = by_action.get(action)
         if found is None:
-            if len(self.by_action) > 4096:
-                self.by_action.clear()
-            found = self.by_action[action] = tuple(
+            if len(by_action) > 4096:
+                by_action.clear()
+            found = by_action[action] = tuple(
                 st for st in self.statements if st.action_applies(action))
         return found
 
@@ -219,7 +238,9 @@ class _CompiledPolicy:
     ) -> dict[str, int]:
         """Non-zero `flags` for every action of ``action_set`` (sparse)."""
         if context is None:
-            cached = self.tables.get((action_set, resource))
+            if resource is None and self.any_set is action_set:
+                return self.any_table
+            cached = self.tables.get((action_set, resource)) if self.tables else None
             if cached is not None:
                 return cached
         result: dict[str, int] = {}
@@ -234,7 +255,12 @@ class _CompiledPolicy:
             for action in hits:
                 result[action] = result.get(action, 0) | bit
         if context is None:
-            self.tables[(action_set, resource)] = result
+            if resource is None and self.any_set is None:
+                self.any_set, self.any_table = action_set, result
+            else:
+                if self.tables is None:
+                    self.tables = {}
+                self.tables[(action_set, resource)] = result
         return result
 
 
