@@ -11,7 +11,6 @@ become, add itself to an admin group, or lift a boundary.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from .evaluate import Decision
 from .graph_base import GraphBase
@@ -222,7 +221,7 @@ class GraphEdges(GraphBase):
                 change = self._modify(me, self.subjects[hop.target])
                 if change:
                     found.append([Hop("modify", change[0], hop.target, change[1]),
-                                  replace(hop, target=ADMIN)])
+                                  hop._replace(target=ADMIN)])
         if me.kind == "user" and self._possible(me, "iam:AddUserToGroup"):
             for group in self.subjects.values():
                 if group.kind != "group" or group.arn in me.groups \
