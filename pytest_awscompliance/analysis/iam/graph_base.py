@@ -67,6 +67,7 @@ class GraphBase:
         self._sets: dict[tuple[str, tuple[tuple[str, str], ...]], PolicySet] = {}
         self._admin: dict[str, bool] = {}
         self._edges: dict[str, list[Hop]] = {}
+        self._hops: dict[Hop, Hop] = {}
         self._grants: dict[str, list[list[Hop]]] = {}
         self._reasons: dict[tuple[str, str], str] = {}
         self._able: dict[str, frozenset[str]] = {}

@@ -11,6 +11,7 @@ become, add itself to an admin group, or lift a boundary.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain
 
 from .evaluate import Decision
 from .graph_base import GraphBase
@@ -32,10 +33,14 @@ class GraphEdges(GraphBase):
         found = self._edges.get(arn)
         if found is None:
             subject = self.subjects[arn]
+            # Hops are shared: many sources reach one target by the same hop, and a graph
+            # keeps few distinct hop objects alive (less for the garbage collector to trace).
+            intern = self._hops.setdefault
             found = self._edges[arn] = [] if subject.kind == "group" else [
-                *self._assume(subject), *self._rewrite_trust(subject),
-                *self._credentials(subject), *self._pass_role(subject),
-                *self._instance_profiles(subject), *self._auto_scaling(subject)]
+                intern(hop, hop) for hop in chain(
+                    self._assume(subject), self._rewrite_trust(subject),
+                    self._credentials(subject), self._pass_role(subject),
+                    self._instance_profiles(subject), self._auto_scaling(subject))]
         return found
 
     def _assume(self, me: Subject) -> Iterable[Hop]:
