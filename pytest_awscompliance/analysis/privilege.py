@@ -186,7 +186,7 @@ def launchers(directory: Directory, sources: Iterable[LaunchSource]) -> list[Lau
             for key in (profile.get("Arn"), profile.get("InstanceProfileName")):
                 if key:
                     roles_of.setdefault(key, []).append(role.arn)
-    found = []
+    found: list[Launcher] = []
     for source in sources:
         name = source.profile.rsplit("/", 1)[-1]
         roles = roles_of.get(source.profile) or roles_of.get(name) or []
