@@ -8,11 +8,13 @@ import pytest
 
 from pytest_awscompliance.analysis.principals import build, referenced_aws_policies
 from pytest_awscompliance.analysis.privilege import (
+    LaunchSource,
     admin_grants,
     describe_findings,
     describe_path,
     full_admin,
     is_admin,
+    launchers,
     permissive_assume_role,
     policy_escalations,
     principal_escalations,
@@ -204,3 +206,21 @@ def test_describe_findings_limits_and_orders() -> None:
     findings = policy_escalations(doc(allow("iam:*")))
     text = describe_findings(findings, limit=2)
     assert text.count("[iam-") == 2 and "more" in text
+
+
+def test_launchers_map_instance_profiles_to_their_roles() -> None:
+    profile = {"InstanceProfileName": "web", "Path": "/apps/",
+               "Arn": f"arn:aws:iam::{ACCOUNT}:instance-profile/apps/web"}
+    details = {"RoleDetailList": [
+        {"RoleName": "web-role", "Arn": arn("role", "web-role"), "Path": "/",
+         "RolePolicyList": [], "AttachedManagedPolicies": [],
+         "InstanceProfileList": [profile]}]}
+    found = launchers(build(details, {}), [
+        LaunchSource("launch configuration", "by-name", "eu-west-1", "web"),
+        LaunchSource("launch template", "by-arn", "us-east-1", profile["Arn"]),
+        LaunchSource("launch configuration", "unknown", "us-east-1", "gone")])
+    assert [(f.kind, f.name, f.account, f.roles, f.label) for f in found] == [
+        ("launch configuration", "by-name", ACCOUNT, (arn("role", "web-role"),),
+         "launch configuration by-name in eu-west-1"),
+        ("launch template", "by-arn", ACCOUNT, (arn("role", "web-role"),),
+         "launch template by-arn in us-east-1")]

@@ -96,8 +96,9 @@ def test_principal_cannot_escalate(iam_principal, aws, aws_settings):
     """Merged inline, attached and (users) group policies within the permissions boundary,
     followed through the account's escalation graph. Passing a role counts only for a role
     that trusts the launched service and leads to an administrator (``iam:PassedToService``
-    and PassRole's resources respected). SCPs are not read (a member account usually cannot
-    read them)."""
+    and PassRole's resources respected); a new Auto Scaling group from an existing launch
+    configuration or template of a scanned region counts too. The account's SCPs cut edges
+    where the scan can read them; where it cannot, the finding says "SCPs not evaluated"."""
     name = iam_principal.principal_name
     if any(fnmatchcase(name, g) for g in aws_settings.tunable("aws_admin_role_allowlist")):
         pytest.skip(f"{iam_principal.name} is allow-listed in aws_admin_role_allowlist")

@@ -9,6 +9,7 @@ is an ERROR.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pytest_awscompliance.analysis.iam import (
@@ -23,7 +24,12 @@ from pytest_awscompliance.analysis.iam import (
     parse_policy,
     principal_is_admin,
 )
-from pytest_awscompliance.analysis.iam.graph import EscalationGraph, EscalationPath, Subject
+from pytest_awscompliance.analysis.iam.graph import (
+    EscalationGraph,
+    EscalationPath,
+    Launcher,
+    Subject,
+)
 from pytest_awscompliance.analysis.principals import Directory, GrantedPolicy, Principal
 from pytest_awscompliance.model.errors import UnreadablePolicy
 
@@ -159,11 +165,45 @@ def _scp_levels(directory: Directory) -> tuple[list[list[Policy]], str | None]:
     return levels, note
 
 
+@dataclass(frozen=True)
+class LaunchSource:
+    """An existing launch configuration or template and the instance profile it names."""
+
+    kind: str  # "launch configuration" or "launch template"
+    name: str
+    region: str
+    profile: str
+    """The instance profile's name or ARN, as the launch configuration or template has it."""
+
+
+def launchers(directory: Directory, sources: Iterable[LaunchSource]) -> list[Launcher]:
+    """The graph's launchers: each source with the roles of its instance profile (from the
+    roles' ``InstanceProfileList``). A profile no role of the directory sits in launches
+    nobody the graph knows, and yields none."""
+    roles_of: dict[str, list[str]] = {}
+    for role in directory.roles.values():
+        for profile in role.raw.get("InstanceProfileList", []):
+            for key in (profile.get("Arn"), profile.get("InstanceProfileName")):
+                if key:
+                    roles_of.setdefault(key, []).append(role.arn)
+    found: list[Launcher] = []
+    for source in sources:
+        name = source.profile.rsplit("/", 1)[-1]
+        roles = roles_of.get(source.profile) or roles_of.get(name) or []
+        if roles:
+            account = _account(roles[0])
+            found.append(Launcher(source.kind, source.name, account,
+                                  tuple(dict.fromkeys(roles)), region=source.region))
+    return found
+
+
 def escalation_graph(directory: Directory) -> EscalationGraph:
     """The account's escalation graph (users, roles, groups), built once per directory.
 
     SCP denies cut edges when the account's SCPs are readable; when they are not, every
-    path says so (``SCPs not evaluated: ...``) and is judged without them (stricter).
+    path says so (``SCPs not evaluated: ...``) and is judged without them (stricter). The
+    existing launch configurations and templates come from the ``launch-sources`` reader
+    the facts layer left in the cache (none: no Auto Scaling edges); its errors propagate.
     """
     graph = directory.cache.get("escalation-graph")
     if graph is None:
@@ -172,8 +212,10 @@ def escalation_graph(directory: Directory) -> EscalationGraph:
         subjects = [subject(directory, p) for p in members]
         levels, note = _scp_levels(directory)
         accounts = {s.account for s in subjects}
+        reader = directory.cache.get("launch-sources")
         graph = directory.cache["escalation-graph"] = EscalationGraph(
             subjects, scp_levels=dict.fromkeys(accounts, levels) if levels else None,
+            launchers=launchers(directory, reader() if reader else ()),
             notes=(note,) if note else ())
     return graph
 

@@ -12,6 +12,7 @@ from pytest_awscompliance.analysis.principals import Directory
 from pytest_awscompliance.engine.context import AwsContext
 from pytest_awscompliance.engine.jobs import call, once, wait_for
 from pytest_awscompliance.facts import credential_report
+from pytest_awscompliance.facts.autoscaling import launch_sources
 from pytest_awscompliance.facts.credential_report import CredentialRow
 from pytest_awscompliance.facts.organizations import scp_levels
 from pytest_awscompliance.inventory.iam import authorization_details
@@ -66,6 +67,8 @@ def directory(aws: AwsContext) -> Directory:
     found = principals.build(details, documents)
     # Read only when the escalation graph is built: the account's SCPs and why not.
     found.cache["scp-levels"] = lambda: scp_levels(aws)
+    # ... and the scanned regions' launch configurations and templates (errors propagate).
+    found.cache["launch-sources"] = lambda: launch_sources(aws)
     with _LOCK:
         return _DIRECTORIES.setdefault(aws.runtime, {}).setdefault(aws.account_id, found)
 

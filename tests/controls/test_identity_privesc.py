@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -13,7 +15,8 @@ from tests.controls.identity_helpers import (  # noqa: F401 - fast_polls is a fi
     policy,
 )
 from tests.controls.waiver_helpers import assert_waives_only, scan_waiving
-from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.harness import CALLER, FAILING, PASSING, MotoWorld, control_file, scan
+from tests.stubs import deny
 
 SERVICE_TRUST = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                  "Action": "sts:AssumeRole"}
@@ -270,3 +273,129 @@ def test_one_waiver_per_inline_policy_and_principal(pytester: pytest.Pytester,
     result = scan_waiving(pytester, path, "iam-principal-no-privilege-escalation",
                           f"arn:aws:iam::{FAILING}:user/hopper", args=allow)
     assert_waives_only(result, principals[0], principals)
+
+
+# --- Auto Scaling: existing launch configurations and templates -------------------------------
+
+EC2_TRUST = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+             "Action": "sts:AssumeRole"}
+PRINCIPAL = "test_principal_cannot_escalate"
+
+
+def seed_launchers(world: MotoWorld, account: str, *, admin: bool) -> None:
+    """A role in instance profile ``fleet`` (an administrator only if ``admin``), a launch
+    configuration and a launch template naming that profile, and ``scaler``, who may only
+    create Auto Scaling groups (no iam:PassRole of its own)."""
+    iam = world.client(account, "iam")
+    iam.create_role(RoleName="fleet-role", AssumeRolePolicyDocument=trust(EC2_TRUST))
+    iam.put_role_policy(RoleName="fleet-role", PolicyName="rights", PolicyDocument=policy(
+        allow("*" if admin else "s3:GetObject")))
+    profile = iam.create_instance_profile(InstanceProfileName="fleet")["InstanceProfile"]
+    iam.add_role_to_instance_profile(InstanceProfileName="fleet", RoleName="fleet-role")
+    world.client(account, "autoscaling").create_launch_configuration(
+        LaunchConfigurationName="fleet-lc", ImageId="ami-12c6146b", InstanceType="t3.micro",
+        IamInstanceProfile="fleet")
+    world.client(account, "ec2").create_launch_template(
+        LaunchTemplateName="fleet-lt", LaunchTemplateData={
+            "ImageId": "ami-12c6146b", "IamInstanceProfile": {"Arn": profile["Arn"]}})
+    iam.create_user(UserName="scaler")
+    iam.put_user_policy(UserName="scaler", PolicyName="scale", PolicyDocument=policy(
+        allow(["autoscaling:CreateAutoScalingGroup", "autoscaling:Describe*"])))
+
+
+def test_auto_scaling_from_an_existing_launch_configuration(
+        pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed_launchers(world, PASSING, admin=False)
+    seed_launchers(world, FAILING, admin=True)
+    path = control_file("identity/test_privilege_escalation.py")
+    result = scan(pytester, path, args=["-k", PRINCIPAL])
+    assert result.for_account(PASSING) == {
+        f"{PRINCIPAL}[{PASSING}/global/user/scaler]": "passed",
+        f"{PRINCIPAL}[{PASSING}/global/role/fleet-role]": "passed"}
+    assert result.outcomes[f"{PRINCIPAL}[{FAILING}/global/user/scaler]"] == "failed"
+    assert result.messages[f"{PRINCIPAL}[{FAILING}/global/user/scaler]"] == (
+        "user/scaler can escalate to administrator: user/scaler -> launch an Auto Scaling "
+        "group from launch configuration fleet-lc in us-east-1 (role/fleet-role)")
+
+    # fail closed: a launcher read that fails is an ERROR naming the call, never a pass
+    for service, operation in (("autoscaling", "DescribeLaunchConfigurations"),
+                               ("ec2", "DescribeLaunchTemplateVersions")):
+        with monkeypatch.context() as patch:
+            deny(patch, service, operation, account=FAILING)
+            denied = scan(pytester, path, args=["-k", PRINCIPAL])
+        assert denied.outcomes[f"{PRINCIPAL}[{FAILING}/global/user/scaler]"] == "error"
+        assert f"missing permission {service}:{operation}" in denied.messages[
+            f"{PRINCIPAL}[{FAILING}/global/user/scaler]"]
+        assert denied.for_account(PASSING) == result.for_account(PASSING)  # not denied there
+
+
+# --- SCPs cut edges; unreadable SCPs are said, never a silent pass ----------------------------
+
+ASSUME_DENIED = {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}
+
+
+def seed_member(world: MotoWorld) -> tuple[Any, str]:
+    """An organization of CALLER with FAILING in OU ``workloads``; in FAILING, user/hopper
+    may assume role/ops, an administrator that trusts it."""
+    org = world.client(CALLER, "organizations")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    with mock.patch("moto.organizations.utils.make_random_account_id", return_value=FAILING):
+        org.create_account(Email="member@example.com", AccountName="member")
+    unit = org.create_organizational_unit(ParentId=root,
+                                          Name="workloads")["OrganizationalUnit"]["Id"]
+    org.move_account(AccountId=FAILING, SourceParentId=root, DestinationParentId=unit)
+    iam = world.client(FAILING, "iam")
+    iam.create_user(UserName="hopper")
+    iam.put_user_policy(UserName="hopper", PolicyName="assume", PolicyDocument=policy(
+        allow("sts:AssumeRole", f"arn:aws:iam::{FAILING}:role/ops")))
+    iam.create_role(RoleName="ops", AssumeRolePolicyDocument=trust({
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{FAILING}:user/hopper"},
+        "Action": "sts:AssumeRole"}))
+    iam.put_role_policy(RoleName="ops", PolicyName="all", PolicyDocument=policy(allow("*")))
+    return org, unit
+
+
+def attach_scp(org: Any, name: str, target: str, *statements: dict) -> str:
+    scp = org.create_policy(Name=name, Description=name, Type="SERVICE_CONTROL_POLICY",
+                            Content=policy(allow("*"), *statements))
+    policy_id = scp["Policy"]["PolicySummary"]["Id"]
+    org.attach_policy(PolicyId=policy_id, TargetId=target)
+    return policy_id
+
+
+def test_scps_cut_escalation_edges(pytester: pytest.Pytester, world: MotoWorld,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    org, unit = seed_member(world)
+    path = control_file("identity/test_privilege_escalation.py")
+    test = f"{PRINCIPAL}[{FAILING}/global/user/hopper]"
+
+    def run() -> tuple[str, str]:
+        # the management account is scanned too: the member's SCPs are read through it
+        result = scan(pytester, path, accounts=[CALLER, FAILING], args=["-k", PRINCIPAL])
+        return result.outcomes[test], result.messages.get(test, "")
+
+    assert run() == ("failed", "user/hopper can escalate to administrator: user/hopper -> "
+                                "assume role/ops")
+
+    # the same Deny under a condition the scan cannot decide: the hop becomes conditional
+    maybe = attach_scp(org, "region-lock", unit, {**ASSUME_DENIED, "Condition": {
+        "StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}})
+    # (role/ops itself may then assume roles only under it: a conditional administrator)
+    assert run() == ("failed", "user/hopper can conditionally escalate to administrator: "
+                     "user/hopper -> assume role/ops -> role/ops may do everything "
+                     "(conditionally: sts:AssumeRole unless an SCP denies it (StringNotEquals "
+                     "aws:requestedregion))")
+    org.detach_policy(PolicyId=maybe, TargetId=unit)
+
+    # an SCP on the OU denying sts:AssumeRole cuts the only edge
+    attach_scp(org, "no-assume", unit, ASSUME_DENIED)
+    assert run() == ("passed", "")
+
+    # SCPs the scan cannot read: judged without them (the path is back), and said so
+    deny(monkeypatch, "organizations", "ListRoots", "AccessDeniedException")
+    outcome, message = run()
+    assert outcome == "failed"
+    assert message == ("user/hopper can escalate to administrator: user/hopper -> assume "
+                       "role/ops [SCPs not evaluated: organizations:ListRoots denied]")

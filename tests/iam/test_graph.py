@@ -325,3 +325,31 @@ def test_conditional_administrator_ends_a_conditional_path() -> None:
     found = EscalationGraph([dev, boss]).path_to_admin(dev.arn)
     assert found is not None and found.describe() == (
         "user/dev -> create an access key for user/boss -> user/boss may do everything")
+
+
+def test_conditional_scp_deny_makes_the_hop_conditional_and_names_the_scp() -> None:
+    dev = user("dev", allow("sts:AssumeRole"))
+    ci = admin_role("ci", trusts({"AWS": A}))
+    lock = {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}}
+    found = EscalationGraph([dev, ci], scp_levels={A: [[pol(allow("*"), lock)]]}
+                            ).path_to_admin(dev.arn)
+    assert found is not None and not found.definite
+    assert found.hops[0].conditions == (
+        "sts:AssumeRole unless an SCP denies it (StringNotEquals aws:requestedregion)",)
+
+
+def test_launcher_label_names_its_region() -> None:
+    dev = user("dev", allow("autoscaling:CreateAutoScalingGroup"))
+    admin = admin_role("admin", trusts({"Service": "ec2.amazonaws.com"}))
+    config = Launcher("launch configuration", "web", A, (admin.arn,), region="eu-west-1")
+    assert path(dev, admin, start=dev.arn, launchers=[config]) == (
+        "user/dev -> launch an Auto Scaling group from launch configuration web in eu-west-1 "
+        "(role/admin)")
+
+
+def test_launchers_of_another_account_give_no_edge() -> None:
+    dev = user("dev", allow("autoscaling:CreateAutoScalingGroup"))
+    admin = admin_role("admin", trusts({"Service": "ec2.amazonaws.com"}))
+    config = Launcher("launch configuration", "web", B, (admin.arn,))
+    assert path(dev, admin, start=dev.arn, launchers=[config]) is None

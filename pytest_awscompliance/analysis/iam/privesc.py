@@ -79,6 +79,8 @@ class _Table:
     queries: tuple[tuple[str, ...], ...]  # lower-cased concrete actions per method
     actions: ActionSet  # union of all queries
     subsumers: tuple[tuple[int, ...], ...]  # methods needing a strict subset
+    findings: dict[Decision, tuple[EscalationFinding, ...]]
+    """Per decision, the (immutable, shared) finding of each method."""
 
 
 def _is_wildcard(action: str) -> bool:
@@ -101,7 +103,10 @@ def _prepare(methods: tuple[EscalationMethod, ...]) -> _Table:
     sets = [frozenset(q) for q in queries]
     subsumers = tuple(tuple(j for j, other in enumerate(sets) if other < mine) for mine in sets)
     actions = ActionSet(a for query in queries for a in query)
-    return _Table(tuple(methods), tuple(queries), actions, subsumers)
+    findings = {decision: tuple(EscalationFinding(m.name, m.family, m.actions, decision)
+                                for m in methods)
+                for decision in (Decision.ALLOW, Decision.CONDITIONAL)}
+    return _Table(tuple(methods), tuple(queries), actions, subsumers, findings)
 
 
 @lru_cache(maxsize=1)
@@ -165,8 +170,7 @@ def escalation_paths(
     for index, decision in found.items():
         if minimal and any(j in found for j in table.subsumers[index]):
             continue
-        method = table.methods[index]
-        findings.append(EscalationFinding(method.name, method.family, method.actions, decision))
+        findings.append(table.findings[decision][index])
     return findings
 
 

@@ -54,10 +54,13 @@ def _template(world: DemoWorld, account: str, region: str, name: str,
 
 
 def _scaling_group(world: DemoWorld, account: str, name: str,
-                   options: dict[str, Any] | None) -> None:
-    """An empty Auto Scaling group launching from a launch configuration."""
+                   options: dict[str, Any] | None, profile: str | None = None) -> None:
+    """An empty Auto Scaling group launching from a launch configuration (with the
+    instance profile ``profile``, if given)."""
     autoscaling = world.client(account, "autoscaling")
-    extra = {} if options is None else {"MetadataOptions": options}
+    extra: dict[str, Any] = {} if options is None else {"MetadataOptions": options}
+    if profile is not None:
+        extra["IamInstanceProfile"] = profile
     autoscaling.create_launch_configuration(LaunchConfigurationName=f"{name}-lc",
                                             ImageId=DEMO_AMI, InstanceType="t3.micro", **extra)
     autoscaling.create_auto_scaling_group(
@@ -80,4 +83,6 @@ def seed(world: DemoWorld) -> None:
     _template(world, DEV, "us-east-1", "dev-lt", None)
 
     _scaling_group(world, PROD, "web", REQUIRED)  # passes
-    _scaling_group(world, DEV, "dev-workers", None)  # fails
+    # fails; it launches as ci-deploy-admin (identity.py), which lets role/dev-fleet-scaler
+    # escalate by creating a group from it
+    _scaling_group(world, DEV, "dev-workers", None, profile="ci-deploy-admin")

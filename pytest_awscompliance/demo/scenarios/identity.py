@@ -341,6 +341,12 @@ def _escalation_paths(iam: Any) -> None:
     iam.put_role_policy(RoleName="privesc-instance-profile", PolicyName="associate",
                         PolicyDocument=_policy(_allow(
                             ["iam:PassRole", "ec2:AssociateIamInstanceProfile"])))
+    # only autoscaling:CreateAutoScalingGroup, no iam:PassRole: a new group from the existing
+    # launch configuration dev-workers-lc (compute.py), which launches as ci-deploy-admin
+    iam.create_role(RoleName="dev-fleet-scaler", AssumeRolePolicyDocument=_trust(SERVICE_TRUST))
+    iam.put_role_policy(RoleName="dev-fleet-scaler", PolicyName="scale",
+                        PolicyDocument=_policy(_allow(["autoscaling:CreateAutoScalingGroup",
+                                                       "autoscaling:Describe*"])))
     # PassRole + RunInstances limited to a role that trusts Lambda only: no path
     iam.create_role(RoleName="lambda-runtime", AssumeRolePolicyDocument=_trust(
         {"Service": "lambda.amazonaws.com"}))
