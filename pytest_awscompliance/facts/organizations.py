@@ -8,19 +8,13 @@ from typing import Any
 from pytest_awscompliance.analysis.org_layout import FULL_AWS_ACCESS, is_guardrail, path_targets
 from pytest_awscompliance.engine.context import GLOBAL, AwsContext
 from pytest_awscompliance.inventory.ec2 import instances
+from pytest_awscompliance.inventory.organizations import NOT_IN_USE, organization
 from pytest_awscompliance.model.errors import AwsApiError
 
-NOT_IN_USE = "AWSOrganizationsNotInUseException"
 SCP = "SERVICE_CONTROL_POLICY"
 WORKLOAD_TYPES = ("lambda:function", "ecs:service", "ecs:task", "eks:cluster", "rds:db",
                   "rds:cluster")
 """Workloads besides EC2 instances, looked up through the Resource Groups Tagging API."""
-
-
-def organization(aws: AwsContext) -> dict[str, Any] | None:
-    """The organization the account belongs to, or ``None`` when it belongs to none."""
-    answer = aws.read("organizations", "describe_organization", missing_ok=(NOT_IN_USE,))
-    return None if answer is None else answer["Organization"]
 
 
 def is_management_account(aws: AwsContext) -> bool:

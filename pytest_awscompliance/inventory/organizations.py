@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pytest_awscompliance.engine.context import AwsContext
 from pytest_awscompliance.model.resources import MemberAccount
 
 NOT_IN_USE = "AWSOrganizationsNotInUseException"
+
+
+def organization(aws: AwsContext) -> dict[str, Any] | None:
+    """The organization the account belongs to, or ``None`` when it belongs to none."""
+    answer = aws.read("organizations", "describe_organization", missing_ok=(NOT_IN_USE,))
+    return None if answer is None else answer["Organization"]
 
 
 def member_accounts(aws: AwsContext) -> list[MemberAccount]:
@@ -16,11 +24,8 @@ def member_accounts(aws: AwsContext) -> list[MemberAccount]:
     (``DescribeOrganization`` or ``ListAccounts`` denied) is a discovery failure, so the
     control ERRORs there instead of giving no test.
     """
-    answer = aws.read("organizations", "describe_organization", missing_ok=(NOT_IN_USE,))
-    if answer is None:
-        return []
-    org = answer["Organization"]
-    if org.get("MasterAccountId") != aws.account_id:
+    org = organization(aws)
+    if org is None or org.get("MasterAccountId") != aws.account_id:
         return []
     listed = aws.paginate("organizations", "list_accounts").get("Accounts", [])
     return [

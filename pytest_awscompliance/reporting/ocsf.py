@@ -58,14 +58,10 @@ STATUS: dict[str, tuple[str, int, str, int, str]] = {
 ResourceTypes = Mapping[tuple[str, str], str]
 """(ARN service, ARN resource kind) -> resource type name, as AWS Security Hub spells them."""
 
-UNREGISTERED_TYPES: ResourceTypes = {("iam", "group"): "AwsIamGroup"}
-"""Kinds controls name without a per-resource fixture (so not in the registry)."""
-
-
 def resource_types(registered: ResourceTypes) -> dict[tuple[str, str], str]:
     """The names of a run: its registry's (``Registry.report_types()``: bundled and
-    declared with the hook), plus ``UNREGISTERED_TYPES`` where the registry has none."""
-    return {**UNREGISTERED_TYPES, **registered}
+    declared with the hook); every kind a bundled control names has a registered type."""
+    return dict(registered)
 
 
 RESOURCE_TYPES = resource_types(
