@@ -6,6 +6,7 @@ import functools
 import threading
 from typing import Any
 
+import botocore.client
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
 
@@ -65,3 +66,42 @@ def service_model(service: str) -> ServiceModel:
     """The model of ``service`` (boto3's name, e.g. ``s3``); loaded on first use."""
     data = shared_loader().load_service_model(service, "service-2")
     return ServiceModel(data, service_name=service)
+
+
+_client_classes: dict[tuple[str, int], type] = {}
+_client_classes_lock = threading.Lock()
+
+
+def _share_client_classes() -> None:
+    """Make each botocore client class once per service, for the clients of the shared loader.
+
+    botocore builds a new class for every client: one method and one (lazy) docstring per
+    operation, about half of the 300 KB a client costs (EC2: 750 operations). Our clients of
+    a service differ only in the instance (credentials, region, endpoint, config); their
+    sessions register the same class-creation handlers (boto3's and botocore's defaults), so
+    the first class serves them all. Keyed on the service and its model's data (the shared
+    loader keeps that object alive); clients of other loaders (other botocore users in the
+    process) are built as botocore builds them. This wraps a private botocore method: if a
+    botocore release renames it, nothing is wrapped and clients are built as before.
+    """
+    original = getattr(botocore.client.ClientCreator, "_create_client_class", None)
+    if original is None or getattr(original, "_awscompliance_shared", False):
+        return
+
+    def create_client_class(creator: Any, service_name: str,
+                            service_model: ServiceModel) -> type:
+        data = getattr(service_model, "_service_description", None)
+        if getattr(creator, "_loader", None) is not shared_loader() or data is None:
+            return original(creator, service_name, service_model)
+        key = (service_name, id(data))
+        with _client_classes_lock:
+            cls = _client_classes.get(key)
+            if cls is None:
+                cls = _client_classes[key] = original(creator, service_name, service_model)
+            return cls
+
+    create_client_class._awscompliance_shared = True  # type: ignore[attr-defined]
+    botocore.client.ClientCreator._create_client_class = create_client_class  # type: ignore[method-assign]
+
+
+_share_client_classes()
