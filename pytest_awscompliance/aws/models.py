@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import botocore.client
@@ -28,22 +31,23 @@ class SharedLoader(Loader):
 
     def load_data_with_path(self, name: str) -> Any:
         with self._load_lock:
-            return super().load_data_with_path(name)
+            cached = ("load_data_with_path", name) in self._cache
+            data, path = super().load_data_with_path(name)
+            if not cached and name.endswith("/service-2") and isinstance(data, dict):
+                drop_documentation(data)  # once, as the file is parsed
+            return data, path
 
     def load_service_model(self, service_name: str, type_name: str,
                            api_version: str | None = None) -> Any:
         with self._load_lock:
-            model = super().load_service_model(service_name, type_name, api_version)
-            if type_name == "service-2":
-                drop_documentation(model)
-            return model
+            return super().load_service_model(service_name, type_name, api_version)
 
 
 def drop_documentation(model: dict[str, Any]) -> None:
     """Remove the prose of a service model's operations and shapes, in place.
 
     It is only read to render ``help()`` of a client method; it is about a quarter of a
-    parsed model (EC2: 14 MB -> 10 MB). Idempotent: memoized models come here again.
+    parsed model (EC2: 14 MB -> 10 MB).
     """
     model.pop("documentation", None)
     for operation in model.get("operations", {}).values():
@@ -70,20 +74,31 @@ def service_model(service: str) -> ServiceModel:
 
 _client_classes: dict[tuple[str, int], type] = {}
 _client_classes_lock = threading.Lock()
+_sharing: ContextVar[bool] = ContextVar("awscompliance_share_client_class", default=False)
 
 
-def _share_client_classes() -> None:
-    """Make each botocore client class once per service, for the clients of the shared loader.
+@contextlib.contextmanager
+def shared_client_class() -> Iterator[None]:
+    """Within this block, a client of the shared loader reuses its service's client class.
 
     botocore builds a new class for every client: one method and one (lazy) docstring per
-    operation, about half of the 300 KB a client costs (EC2: 750 operations). Our clients of
-    a service differ only in the instance (credentials, region, endpoint, config); their
-    sessions register the same class-creation handlers (boto3's and botocore's defaults), so
-    the first class serves them all. Keyed on the service and its model's data (the shared
-    loader keeps that object alive); clients of other loaders (other botocore users in the
-    process) are built as botocore builds them. This wraps a private botocore method: if a
-    botocore release renames it, nothing is wrapped and clients are built as before.
+    operation, about half of the 300 KB a client costs (EC2: 750 operations). The scan's
+    clients of a service (``AccountClients.client``) differ only in the instance
+    (credentials, region, endpoint, config, per-client handlers), and their boto3 sessions
+    register the same class-creation handlers (boto3's and botocore's defaults), so the
+    first class serves them all. Only clients made inside this block share: any other
+    client in the process is built as botocore builds it.
     """
+    token = _sharing.set(True)
+    try:
+        yield
+    finally:
+        _sharing.reset(token)
+
+
+def _install_class_sharing() -> None:
+    """Wrap botocore's (private) class factory for :func:`shared_client_class`. If a botocore
+    release renames it, nothing is wrapped and every client gets its own class, as before."""
     original = getattr(botocore.client.ClientCreator, "_create_client_class", None)
     if original is None or getattr(original, "_awscompliance_shared", False):
         return
@@ -91,9 +106,10 @@ def _share_client_classes() -> None:
     def create_client_class(creator: Any, service_name: str,
                             service_model: ServiceModel) -> type:
         data = getattr(service_model, "_service_description", None)
-        if getattr(creator, "_loader", None) is not shared_loader() or data is None:
+        if (not _sharing.get() or data is None
+                or getattr(creator, "_loader", None) is not shared_loader()):
             return original(creator, service_name, service_model)
-        key = (service_name, id(data))
+        key = (service_name, id(data))  # the shared loader keeps ``data`` alive
         with _client_classes_lock:
             cls = _client_classes.get(key)
             if cls is None:
@@ -104,4 +120,4 @@ def _share_client_classes() -> None:
     botocore.client.ClientCreator._create_client_class = create_client_class  # type: ignore[method-assign]
 
 
-_share_client_classes()
+_install_class_sharing()
