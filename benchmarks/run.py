@@ -1,6 +1,6 @@
 """Benchmark the bundled catalog against a seeded moto scenario; print the figures.
 
-    /work/venv/bin/python benchmarks/run.py --accounts 10 --regions 2 --resources 50 \
+    python benchmarks/run.py --accounts 10 --regions 2 --resources 50 \
         --latency-ms 50
 
 Starts moto's server and a counting proxy on 127.0.0.1, seeds N accounts x R regions x M
