@@ -226,7 +226,8 @@ def run_scanner(workers: int, shape: Shape, proxy: CountingProxy, out: Path, env
     result = _result(name, workers, measured, failed, passed, errors, skipped, messages)
     if stamps.exists():
         result.phases = timings.phases(json.loads(stamps.read_text()), measured.started,
-                                       measured.ended, measured.traffic.first)
+                                       measured.ended, measured.traffic.first,
+                                       timings.worker_stamps(str(stamps)))
     return result
 
 
