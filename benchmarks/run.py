@@ -1,6 +1,6 @@
 """Benchmark the bundled catalog against a seeded moto scenario; print the figures.
 
-    /work/venv/bin/python benchmarks/run.py --accounts 10 --regions 2 --resources 50 \
+    python benchmarks/run.py --accounts 10 --regions 2 --resources 50 \
         --latency-ms 50
 
 Starts moto's server and a counting proxy on 127.0.0.1, seeds N accounts x R regions x M
@@ -226,7 +226,8 @@ def run_scanner(workers: int, shape: Shape, proxy: CountingProxy, out: Path, env
     result = _result(name, workers, measured, failed, passed, errors, skipped, messages)
     if stamps.exists():
         result.phases = timings.phases(json.loads(stamps.read_text()), measured.started,
-                                       measured.ended, measured.traffic.first)
+                                       measured.ended, measured.traffic.first,
+                                       timings.worker_stamps(str(stamps)))
     return result
 
 

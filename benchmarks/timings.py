@@ -62,19 +62,35 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """Last: the reports (JUnit, terminal summary) are written by now."""
     STAMPS["unconfigure"] = time.monotonic()
     target = os.environ.get("AWSBENCH_TIMINGS")
-    if target and _controller(config):
+    if target:
+        if not _controller(config):  # an xdist worker: its own file beside the controller's
+            target = f"{target}.{config.workerinput['workerid']}"  # type: ignore[attr-defined]
         with open(target, "w", encoding="utf-8") as out:
             json.dump(STAMPS, out)
 
 
+def worker_stamps(target: str) -> list[dict[str, float]]:
+    """The stamps the xdist workers of a run wrote beside ``target`` (none for -n 0)."""
+    directory, name = os.path.split(target)
+    found = []
+    for entry in sorted(os.listdir(directory or ".")):
+        if entry.startswith(f"{name}.gw"):
+            with open(os.path.join(directory, entry), encoding="utf-8") as file:
+                found.append(json.load(file))
+    return found
+
+
 def phases(stamps: dict[str, float], started: float, ended: float,
-           first_request: float | None) -> list[tuple[str, float]]:
+           first_request: float | None,
+           workers: list[dict[str, float]] | None = None) -> list[tuple[str, float]]:
     """Seconds per phase, from the process start (``started``) to its exit (``ended``).
 
     start-up: interpreter, pytest and plugin imports up to configure; target resolution:
     configure (settings, role assumption, account discovery); collection (catalog import and
     resource discovery); tests; reports: after the test loop to the end of unconfigure;
     then the interpreter's exit.
+    With xdist (``workers``: their stamps) the controller collects nothing: its test loop
+    holds the workers' start-up and collection, so the slowest worker's are added.
     Phases a run did not reach are left out.
     """
     order = [("start-up (imports)", started, stamps.get("configure_start")),
@@ -86,8 +102,20 @@ def phases(stamps: dict[str, float], started: float, ended: float,
              ("reports (sessionfinish to unconfigure)", stamps.get("tests_end"),
               stamps.get("unconfigure")),
              ("interpreter exit", stamps.get("unconfigure"), ended)]
+    if workers:
+        order[2] = ("controller collection (none: the workers collect)",
+                    stamps.get("collection_start"), stamps.get("collection_end"))
     found = [(name, end - begin) for name, begin, end in order
              if begin is not None and end is not None]
+    for name, begin, end in (("workers: start to collection end, slowest", None,
+                              "collection_end"),
+                             ("workers: collection + discovery, slowest", "collection_start",
+                              "collection_end"),
+                             ("workers: test execution, slowest", "tests_start", "tests_end")):
+        spans = [w[end] - (w[begin] if begin else started) for w in workers or []
+                 if end in w and (begin is None or begin in w)]
+        if spans:
+            found.append((name, max(spans)))
     if first_request is not None:
         found.insert(0, ("start to first AWS request", first_request - started))
     return found

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import boto3
 from botocore.config import Config
 
+from pytest_awscompliance.aws.models import shared_client_class
 from pytest_awscompliance.aws.sessions import AccountAccess, Credentials, session_for
 
 GLOBAL_SERVICES: frozenset[str] = frozenset({"iam", "organizations", "account", "sts"})
@@ -86,8 +87,9 @@ class AccountClients:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                client = session.client(service, region_name=region, config=self._config,
-                                        endpoint_url=self.access.endpoint_url)
+                with shared_client_class():
+                    client = session.client(service, region_name=region, config=self._config,
+                                            endpoint_url=self.access.endpoint_url)
                 if self.access.endpoint_url and service == "s3control":
                     client.meta.events.register("before-send.s3-control", _loopback_host_shim)
                 if self._counter is not None:

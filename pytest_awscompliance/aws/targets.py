@@ -20,7 +20,9 @@ from botocore.exceptions import (
     CredentialRetrievalError,
     NoCredentialsError,
 )
+from botocore.regions import EndpointResolver
 
+from pytest_awscompliance.aws.models import shared_loader
 from pytest_awscompliance.aws.sessions import AccountAccess, base_session, session_for
 from pytest_awscompliance.model.errors import TargetError
 from pytest_awscompliance.settings.options import Settings
@@ -211,12 +213,15 @@ def _regions_for(access: AccountAccess, requested: tuple[str, ...]) -> list[str]
 
 @functools.cache
 def known_regions() -> frozenset[str]:
-    """Every region botocore knows in the aws, aws-cn and aws-us-gov partitions."""
-    session = boto3.Session()
+    """Every region botocore knows in the aws, aws-cn and aws-us-gov partitions.
+
+    Read from botocore's endpoint data on the shared loader: a session of its own would
+    parse the endpoint data again and EC2's whole model (14 MB) to learn its prefix."""
+    resolver = EndpointResolver(shared_loader().load_data("endpoints"))
     return frozenset(
         region
         for partition in ("aws", "aws-cn", "aws-us-gov")
-        for region in session.get_available_regions("ec2", partition)
+        for region in resolver.get_available_endpoints("ec2", partition)
     )
 
 

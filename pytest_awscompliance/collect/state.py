@@ -13,7 +13,7 @@ from pytest_awscompliance.aws.clients import ClientHook
 from pytest_awscompliance.aws.sessions import Credentials
 from pytest_awscompliance.aws.targets import Plan, resolve
 from pytest_awscompliance.engine.cache import ReadCache
-from pytest_awscompliance.engine.runtime import Runtime
+from pytest_awscompliance.engine.runtime import Runtime, limit_malloc_arenas
 from pytest_awscompliance.inventory.discovery import Inventory
 from pytest_awscompliance.inventory.registry import Registry
 from pytest_awscompliance.model.errors import TargetError
@@ -59,6 +59,7 @@ def registry_of(config: pytest.Config) -> Registry:
 def ensure_plan(state: ScanState) -> Plan | None:
     """Resolve targets once; remember the error instead of raising it twice."""
     if state.plan is None and state.error is None:
+        limit_malloc_arenas()  # before any of the scan's threads starts
         try:
             state.plan = resolve(state.settings)
         except TargetError as exc:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -15,6 +18,28 @@ from pytest_awscompliance.engine.inflight import InFlight
 from pytest_awscompliance.engine.prefetch import MAX_IN_FLIGHT, Prefetcher
 from pytest_awscompliance.model.errors import AwsApiError
 from pytest_awscompliance.settings.options import Settings
+
+MALLOC_ARENAS = 2
+"""glibc malloc arenas for the scan's process (unless ``MALLOC_ARENA_MAX`` says otherwise)."""
+
+_M_ARENA_MAX = -8  # glibc's mallopt parameter number
+
+
+def limit_malloc_arenas() -> None:
+    """Cap glibc's malloc arenas, as ``MALLOC_ARENA_MAX=2`` would.
+
+    glibc gives threads that allocate at the same time their own arenas, up to 8 per core,
+    and each keeps its free memory: the scan's reading threads (prefetch, discovery) held
+    about 10 MB that way in the small benchmark scan (peak RSS 157 -> 147 MB). Python
+    threads allocate under the GIL, so they gain nothing from more arenas. Glibc Linux
+    only; a ``MALLOC_ARENA_MAX`` in the environment wins (glibc has read it already).
+    """
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return
+    try:
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return
 
 
 class OfflineClients(ClientPool):
