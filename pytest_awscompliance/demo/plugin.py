@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.aws.targets import Plan
+from pytest_awscompliance.collect.state import settings_of
 from pytest_awscompliance.demo.gaps import install
-from pytest_awscompliance.demo.scenarios import gap_answers
+from pytest_awscompliance.demo.scenarios import gap_answers, tunables
 from pytest_awscompliance.demo.server import DemoServer, start_demo
 from pytest_awscompliance.reporting.terminal import progress
-from pytest_awscompliance.settings.options import Settings
+from pytest_awscompliance.settings.options import Settings, fill_unset_tunables
 
 WORKER_KEY = "awscompliance-demo"
 
@@ -32,6 +33,7 @@ class DemoPlugin:
         self._gaps = install(endpoint, gap_answers()) if endpoint else None
 
     def pytest_configure(self, config: pytest.Config) -> None:
+        fill_unset_tunables(settings_of(config), tunables())  # on every process
         workerinput = getattr(config, "workerinput", None)
         if workerinput is not None:  # an xdist worker: the controller runs the server
             self._serve(workerinput.get(WORKER_KEY))

@@ -91,6 +91,15 @@ class Settings:
         return int(self.tunables[name])
 
 
+def fill_unset_tunables(settings: Settings, values: dict[str, Any]) -> None:
+    """Give the tunables the ini file left at their defaults these values (an estate's own
+    configuration, such as the demo's); a value the user set always wins."""
+    defaults = {t.name: t.default for t in TUNABLES}
+    for name, value in values.items():
+        if settings.tunables.get(name) == defaults[name]:
+            settings.tunables[name] = value
+
+
 def add_options(parser: pytest.Parser) -> None:
     """Declare the plugin's options in one ``--help`` group, each with an ini twin."""
     group = parser.getgroup(GROUP, "AWS compliance (pytest-awscompliance)")

@@ -29,6 +29,14 @@ def gap_answers() -> dict[tuple[str, str], Answer]:
     return merged
 
 
+def tunables() -> dict[str, object]:
+    """The demo organization's configuration, as its ini file would give it (``TUNABLES``)."""
+    merged: dict[str, object] = {}
+    for scenario in SCENARIOS:
+        merged.update(getattr(scenario, "TUNABLES", {}))
+    return merged
+
+
 def seed_all(world: DemoWorld) -> None:
     for scenario in SCENARIOS:
         scenario.seed(world)

@@ -18,9 +18,10 @@ from pytest_awscompliance.demo.world import DEV, MANAGEMENT, PROD, DemoWorld
 PUBLIC_REPOSITORIES = {PROD: ["acme/web-frontend"], MANAGEMENT: ["acme/docs-site"]}
 """ECR Public (gallery) repositories per account."""
 PUBLIC_ALLOWLIST = "acme/docs-*"
-"""The ``aws_public_ecr_allowlist`` that publishes acme/docs-site on purpose. The demo sets no
-ini option: with ``-o aws_public_ecr_allowlist=acme/docs-*`` (as tests/test_demo.py scans)
-acme/docs-site passes and acme/web-frontend fails; without it both fail."""
+"""The ``aws_public_ecr_allowlist`` that publishes acme/docs-site on purpose: part of the demo
+organization's own configuration (``TUNABLES``), so acme/docs-site passes and
+acme/web-frontend fails; a value the user sets wins."""
+TUNABLES = {"aws_public_ecr_allowlist": [PUBLIC_ALLOWLIST]}
 LIFECYCLE = json.dumps({"rules": [{
     "rulePriority": 1, "description": "expire untagged images after 14 days",
     "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
