@@ -20,12 +20,38 @@ BEGIN = "# awscompliance-bench begin"
 END = "# awscompliance-bench end"
 
 
-def _without_block(text: str) -> str:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _block_pid(line: str) -> int:
+    """The pid in ``# awscompliance-bench begin (pid 123)`` (0 if none)."""
+    digits = "".join(ch for ch in line.rsplit("pid", 1)[-1] if ch.isdigit())
+    return int(digits) if "pid" in line and digits else 0
+
+
+def _without_block(text: str, owner: int | None = None) -> str:
+    """``text`` without the block of ``owner``, or (``None``) of every dead process.
+
+    Several harness runs may share the machine (and its hosts file) at once: each removes
+    only its own block and those left by killed runs, never a live run's.
+    """
     kept, inside = [], False
     for line in text.splitlines():
         if line.startswith(BEGIN):
-            inside = True
+            pid = _block_pid(line)
+            inside = pid == owner if owner is not None else not (pid and _alive(pid))
+            if not inside:
+                kept.append(line)
         elif line.startswith(END):
+            if not inside:
+                kept.append(line)
             inside = False
         elif not inside:
             kept.append(line)
@@ -40,11 +66,11 @@ def _write(text: str) -> None:
         handle.truncate()
 
 
-def remove_names() -> None:
-    """Remove every block this harness added (also one left by a killed run)."""
+def remove_names(owner: int | None = None) -> None:
+    """Remove the block of process ``owner``, or (``None``) every block of a killed run."""
     text = HOSTS.read_text()
     if BEGIN in text:
-        _write(_without_block(text))
+        _write(_without_block(text, owner))
 
 
 @contextmanager
@@ -54,9 +80,9 @@ def s3control_names(accounts: list[str]) -> Iterator[str]:
         raise PermissionError(f"{HOSTS} is not writable: run as root, or skip S3 Control")
     names = [DOMAIN, *(f"{account}.{DOMAIN}" for account in accounts)]
     block = [f"{BEGIN} (pid {os.getpid()})", *(f"127.0.0.1 {name}" for name in names), END]
-    remove_names()
+    remove_names()  # blocks of killed runs; a concurrent live run's block stays
     _write(HOSTS.read_text().rstrip("\n") + "\n" + "\n".join(block) + "\n")
     try:
         yield DOMAIN
     finally:
-        remove_names()
+        remove_names(os.getpid())
