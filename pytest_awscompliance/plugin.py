@@ -42,6 +42,7 @@ from pytest_awscompliance.engine.cache import ReadCache
 from pytest_awscompliance.inventory import bundled
 from pytest_awscompliance.model import markers
 from pytest_awscompliance.model.errors import AwsApiError
+from pytest_awscompliance.reporting import junit
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
 from pytest_awscompliance.reporting.terminal import discovery_lines, progress
 from pytest_awscompliance.settings import options, outputs
@@ -112,6 +113,7 @@ def pytest_configure(config: pytest.Config) -> None:
             state.cache_dir = Path(shared["cache_dir"])
         state.credentials = shared.get("credentials") or {}
         return
+    junit.spool_testcases(config)  # before the guard, which wraps what this installs
     outputs.guard_report_writers(config)
     if _uses_xdist(config):
         state.cache_dir = Path(tempfile.mkdtemp(prefix="awscompliance-"))
