@@ -44,7 +44,7 @@ from pytest_awscompliance.model import markers
 from pytest_awscompliance.model.errors import AwsApiError
 from pytest_awscompliance.reporting import junit
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
-from pytest_awscompliance.reporting.terminal import discovery_lines, progress
+from pytest_awscompliance.reporting.terminal import TerminalStats, discovery_lines, progress
 from pytest_awscompliance.settings import options, outputs
 from pytest_awscompliance.settings.xdist import is_worker
 from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
@@ -102,9 +102,7 @@ def pytest_configure(config: pytest.Config) -> None:
         load_snapshot(state)
     terminal = config.pluginmanager.getplugin("terminalreporter")
     if terminal is not None:
-        config.pluginmanager.register(
-            TerminalForgetsReports(terminal.stats, everything=is_worker(config)),
-            "awscompliance-terminal-reports")
+        config.pluginmanager.register(TerminalStats(config, terminal), TerminalStats.name)
     if is_worker(config):
         shared = config.workerinput.get(WORKER_KEY) or {}  # type: ignore[attr-defined]
         if shared.get("plan"):
@@ -175,32 +173,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     outputs.finish(config)
     if state.cache_dir is not None:
         shutil.rmtree(state.cache_dir, ignore_errors=True)
-
-
-class TerminalForgetsReports:
-    """The terminal reporter keeps every report of the run, three per test, until the end.
-
-    An xdist worker sends each report to the controller, which keeps them for the summary
-    and the reports; the worker's own terminal reporter, whose output nobody reads, forgets
-    them all (about 2 KB per test). Elsewhere, only the reports the terminal never shows
-    are forgotten: passed setup and teardown phases (category "") with no captured output.
-    """
-
-    def __init__(self, stats: dict[str, list[Any]], *, everything: bool):
-        self.stats = stats
-        self.everything = everything
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if self.everything:
-            for reports in self.stats.values():
-                if reports and reports[-1] is report:
-                    reports.pop()
-                    return
-            return
-        quiet = self.stats.get("")
-        if quiet and quiet[-1] is report and not report.sections:
-            quiet.pop()
 
 
 class XdistHooks:
