@@ -110,7 +110,10 @@ class ReportingPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.is_worker:
             return
-        junit_classname(self.config, report)
+        if report.when == "setup":  # the testcase's attributes outlive the phase
+            junit_classname(self.config, report)
+        if report.passed and report.when != "call":
+            return  # a passed setup or teardown decides nothing
         result = result_of(report)
         if result is not None:
             self._results[result.nodeid] = merge(self._results.get(result.nodeid), result)
