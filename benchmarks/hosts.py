@@ -10,8 +10,9 @@ to 127.0.0.1 for each scenario account (hosts files have no wildcards). Needs ro
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 HOSTS = Path("/etc/hosts")
@@ -73,16 +74,37 @@ def remove_names(owner: int | None = None) -> None:
         _write(_without_block(text, owner))
 
 
+def _ensure(block: list[str]) -> None:
+    text = HOSTS.read_text()
+    if block[0] not in text.splitlines():
+        _write(text.rstrip("\n") + "\n" + "\n".join(block) + "\n")
+
+
 @contextmanager
-def s3control_names(accounts: list[str]) -> Iterator[str]:
-    """Map ``<account>.DOMAIN`` to 127.0.0.1 while the block runs; yield the domain."""
+def s3control_names(accounts: list[str], *, check_every: float = 0.5) -> Iterator[str]:
+    """Map ``<account>.DOMAIN`` to 127.0.0.1 while the block runs; yield the domain.
+
+    A watchdog puts the block back within ``check_every`` seconds should something else
+    remove it meanwhile (an older copy of this harness, run by someone else on the same
+    machine, removed every block it found)."""
     if not os.access(HOSTS, os.W_OK):
         raise PermissionError(f"{HOSTS} is not writable: run as root, or skip S3 Control")
     names = [DOMAIN, *(f"{account}.{DOMAIN}" for account in accounts)]
     block = [f"{BEGIN} (pid {os.getpid()})", *(f"127.0.0.1 {name}" for name in names), END]
     remove_names()  # blocks of killed runs; a concurrent live run's block stays
-    _write(HOSTS.read_text().rstrip("\n") + "\n" + "\n".join(block) + "\n")
+    _ensure(block)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(check_every):
+            with suppress(OSError):
+                _ensure(block)
+
+    watchdog = threading.Thread(target=watch, name="hosts-watchdog", daemon=True)
+    watchdog.start()
     try:
         yield DOMAIN
     finally:
+        done.set()
+        watchdog.join()
         remove_names(os.getpid())
