@@ -79,6 +79,7 @@ class RunResult:
     phases: list[tuple[str, float]] = field(default_factory=list)  # timings.phases()
     controller_cpu_s: float = 0.0  # CPU seconds of pytest's own process (-n 0: all of it)
     worker_cpu_s: float = 0.0  # of the busiest xdist worker (0 for -n 0)
+    controller_peak_rss_mb: float = 0.0  # pytest's own process (-n N: the xdist controller)
 
     def bound_s(self, latency_s: float) -> float:
         """requests x latency / concurrency, with the concurrency the proxy observed."""
@@ -137,6 +138,7 @@ class Measured:
     ended: float = 0.0
     controller_cpu_s: float = 0.0  # the launched process's own CPU seconds
     worker_cpu_s: float = 0.0  # the busiest process below it
+    controller_peak_mb: float = 0.0  # the launched process's own peak RSS
 
 
 def _children_cpu() -> float:
@@ -186,7 +188,7 @@ def measure(cmd: list[str], *, env: dict[str, str], cwd: Path, log: Path, proxy:
                     max(workers) if workers else memory.peak_of(root),
                     _children_cpu() - cpu_before, process_cpu(moto_pid) - moto_before,
                     start, ended, memory.process_cpu_s.get(root, 0.0),
-                    max(worker_cpu, default=0.0))
+                    max(worker_cpu, default=0.0), memory.peak_of(root))
 
 
 def junit_counts(path: Path) -> tuple[int, int, int, int, list[tuple[str, int]]]:
@@ -272,6 +274,7 @@ def _result(name: str, workers: int, m: Measured, failed: int, passed: int, erro
         worker_peak_rss_mb=m.worker_peak_mb, findings=failed, passed=passed, errors=errors,
         skipped=skipped, error_messages=messages, operations=dict(traffic.requests),
         controller_cpu_s=m.controller_cpu_s, worker_cpu_s=m.worker_cpu_s,
+        controller_peak_rss_mb=m.controller_peak_mb,
     )
 
 
@@ -369,7 +372,8 @@ def report_run(r: RunResult, latency_s: float) -> None:
           + (": " + ", ".join(f"{op} {n}" for op, n in r.repeated_by_operation)
              if r.repeated_by_operation else ""))
     print(f"   peak RSS: tree {r.tree_peak_rss_mb:.0f} MB, largest process "
-          f"{r.process_peak_rss_mb:.0f} MB, largest worker {r.worker_peak_rss_mb:.0f} MB")
+          f"{r.process_peak_rss_mb:.0f} MB, largest worker {r.worker_peak_rss_mb:.0f} MB, "
+          f"pytest's process (xdist controller) {r.controller_peak_rss_mb:.0f} MB")
     print(f"   findings (failed) {r.findings}, passed {r.passed}, errors {r.errors}, "
           f"skipped {r.skipped}")
     if r.phases:
