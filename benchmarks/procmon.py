@@ -1,7 +1,9 @@
-"""Peak memory of a process tree, sampled from /proc (no psutil needed).
+"""Peak memory and CPU time of a process tree, sampled from /proc (no psutil needed).
 
 Each process's own peak (``VmHWM``) is exact; the tree's peak (sum of ``VmRSS`` over the
 live processes) is sampled every ``interval`` seconds, so a very short spike can escape it.
+Each process's CPU seconds (user + system) are those of its last sample: up to ``interval``
+seconds of a process's end can escape them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,15 @@ def _status(pid: int) -> dict[str, int]:
         if line.startswith(("VmHWM:", "VmRSS:")):
             found[line.split(":")[0]] = int(line.split()[1])  # kB
     return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system seconds of a live process (0 if it is gone)."""
+    try:
+        fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _children() -> dict[int, list[int]]:
@@ -64,6 +75,7 @@ class TreeMemory:
 
     tree_peak_mb: float = 0.0
     process_peak_mb: dict[int, float] = field(default_factory=dict)
+    process_cpu_s: dict[int, float] = field(default_factory=dict)
     commands: dict[int, str] = field(default_factory=dict)
 
     def peak_of(self, root: int) -> float:
@@ -106,6 +118,9 @@ class TreeMonitor:
             if not status:
                 continue
             total += status.get("VmRSS", 0)
+            cpu = _cpu_seconds(pid)
+            if cpu > self.memory.process_cpu_s.get(pid, 0.0):
+                self.memory.process_cpu_s[pid] = cpu
             peak = status.get("VmHWM", 0) / 1024
             if peak > self.memory.process_peak_mb.get(pid, 0.0):
                 self.memory.process_peak_mb[pid] = peak

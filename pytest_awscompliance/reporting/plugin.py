@@ -8,6 +8,7 @@ workers; everything it does happens on the controller (workers only send reports
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -51,6 +52,7 @@ class ReportingPlugin:
         self.is_worker = is_worker(config)
         self.started = datetime.now(UTC)
         self._results: dict[str, ControlResult] = {}
+        self._frameworks: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         self.other_failures = 0
         self.json_written: str | None = None
         self.asff_written: str | None = None
@@ -116,9 +118,15 @@ class ReportingPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.is_worker:
             return
-        junit_classname(self.config, report)
+        if report.when == "setup":  # the testcase's attributes outlive the phase
+            junit_classname(self.config, report)
+        if report.passed and report.when != "call":
+            return  # a passed setup or teardown decides nothing
         result = result_of(report)
         if result is not None:
+            frameworks = self._frameworks.setdefault(result.frameworks, result.frameworks)
+            if frameworks is not result.frameworks:  # one tuple per control, not per result
+                result = replace(result, frameworks=frameworks)
             self._results[result.nodeid] = merge(self._results.get(result.nodeid), result)
         elif report.failed and not is_control_report(report):
             self.other_failures += 1
