@@ -12,6 +12,7 @@ from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
 from pytest_awscompliance.aws.clients import GLOBAL_SERVICES, ClientPool
+from pytest_awscompliance.aws.targets import Plan
 from pytest_awscompliance.engine.cache import ReadCache, read_key
 from pytest_awscompliance.engine.inflight import InFlight
 from pytest_awscompliance.model.errors import AwsApiError, TargetError
@@ -29,6 +30,7 @@ class ReadObserver(Protocol):
 class ReadEngine(Protocol):
     """What a context reads through; the run's ``Runtime`` is one (engine/runtime.py)."""
 
+    plan: Plan
     clients: ClientPool
     cache: ReadCache
     in_flight: InFlight
@@ -61,6 +63,12 @@ class AwsContext:
     @property
     def label(self) -> str:
         return f"{self.account_id}/{self.region}"
+
+    @property
+    def scanned_regions(self) -> list[str]:
+        """The regions the scan covers for this account (its API region when the plan
+        names none)."""
+        return list(self.runtime.plan.regions.get(self.account_id) or [self.api_region])
 
     def in_region(self, region: str) -> AwsContext:
         """The same account seen from another region."""

@@ -16,11 +16,6 @@ from pytest_awscompliance.facts.ec2 import launch_template_versions
 from pytest_awscompliance.inventory.ec2 import launch_templates
 
 
-def scanned_regions(aws: AwsContext) -> list[str]:
-    """The regions the scan covers for the account (its API region when the plan has none)."""
-    return list(aws.runtime.plan.regions.get(aws.account_id) or [aws.api_region])
-
-
 def _profile(reference: object) -> str:
     """The instance profile a launch configuration (a name or ARN) or a template version
     (``{"Arn": ...}`` or ``{"Name": ...}``) names; ``""`` for none."""
@@ -33,7 +28,7 @@ def launch_sources(aws: AwsContext) -> list[LaunchSource]:
     """The launch configurations and launch templates of the scanned regions that carry an
     instance profile, in region order."""
     found: list[LaunchSource] = []
-    for region in scanned_regions(aws):
+    for region in aws.scanned_regions:
         here = aws.in_region(region)
         configs = here.paginate("autoscaling", "describe_launch_configurations")\
             .get("LaunchConfigurations", [])

@@ -68,8 +68,8 @@ class Grant:
 
 
 def _plan_regions(aws: AwsContext) -> list[str]:
-    regions = aws.runtime.plan.regions.get(aws.account_id) or [aws.api_region]
-    return list(dict.fromkeys([aws.api_region, *regions]))
+    """The API region first, then the scanned ones."""
+    return list(dict.fromkeys([aws.api_region, *aws.scanned_regions]))
 
 
 def own_trails(aws: AwsContext) -> list[dict]:
