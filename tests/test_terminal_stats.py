@@ -57,6 +57,18 @@ def test_reports_asked_for_are_kept(pytester: pytest.Pytester, args: tuple[str, 
         result.stdout.fnmatch_lines(["PASSED *::test_n?1?", "SKIPPED * five"])
 
 
+@pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["in-process", "n2"])
+def test_durations_see_every_phase_of_every_test(pytester: pytest.Pytester,
+                                                 xdist: tuple[str, ...]) -> None:
+    """``--durations`` reads every report's duration: none is forgotten or stood in for."""
+    result, kept = _kept(pytester, "--durations=0", "--durations-min=0", *xdist)
+    result.assert_outcomes(passed=2, failed=3, skipped=1)
+    assert kept == "[('failed', 3), ('passed', 2), ('skipped', 1)]"
+    for n in range(6):
+        result.stdout.fnmatch_lines([f"*s call * test_*.py::test_n[[]{n}[]]"
+                                     if n != 5 else f"*s setup * test_*.py::test_n[[]{n}[]]"])
+
+
 class _Report:
     def __init__(self, outcome: str, when: str = "call", control: bool = False) -> None:
         self.outcome, self.when = outcome, when

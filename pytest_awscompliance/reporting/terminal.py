@@ -191,7 +191,8 @@ class TerminalStats:
     An xdist worker sends each report to the controller; its own terminal reporter, whose
     output nobody reads, forgets them all. Elsewhere passed setup and teardown phases
     (category "") without captured output are forgotten, and the reports the terminal only
-    counts are replaced by a shared stand-in (``stand_in``)."""
+    counts are replaced by a shared stand-in (``stand_in``), unless ``--durations`` asks
+    for every report's duration: then the controller keeps them all."""
 
     name = "awscompliance-terminal-reports"
 
@@ -199,6 +200,7 @@ class TerminalStats:
         args = list(config.invocation_params.args)
         self.stats: dict[str, list[Any]] = terminal.stats
         self.everything = is_worker(config)
+        self.durations = config.getoption("durations", None) is not None
         self.reportchars = str(getattr(terminal, "reportchars", "fE"))
         self.findings_shown = wants_tracebacks(
             str(config.getoption("tbstyle", "auto")),
@@ -207,6 +209,8 @@ class TerminalStats:
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.durations and not self.everything:
+            return
         for category, reports in self.stats.items():
             if not reports or reports[-1] is not report:
                 continue
