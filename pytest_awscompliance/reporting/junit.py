@@ -17,7 +17,9 @@ before. And a reporter's attributes are not recomputed from each of a test's rep
 parses the node id again for setup, call and teardown) when nothing they depend on changed.
 
 Anything unexpected in pytest's internals (no ``node_reporters``, a reporter not found under
-its key) leaves that testcase to pytest: it is kept in memory and written as before.
+its key) leaves that testcase to pytest: it is kept in memory and written as before. So is a
+testcase with namespaced elements (a plugin's), whose declarations ElementTree puts on the
+document's root.
 """
 
 from __future__ import annotations
@@ -95,13 +97,23 @@ def testcase_text(attrs: dict[str, str], duration: float, properties: list[tuple
     return "".join(out)
 
 
-def _reporter_text(reporter: Any) -> str:
-    """What replaces a reporter's ``to_xml`` while pytest finalizes it: its testcase as text."""
+def _reporter_text(reporter: Any) -> str | ET.Element:
+    """What replaces a reporter's ``to_xml`` while pytest finalizes it: its testcase as text,
+    or as pytest's element when only ElementTree can write it."""
     state = vars(reporter)
     text = testcase_text(state["attrs"], state["duration"], state["properties"], state["nodes"])
-    if text is None:
-        text = ET.tostring(type(reporter).to_xml(reporter), encoding="unicode")
-    return text
+    return type(reporter).to_xml(reporter) if text is None else text
+
+
+def namespaced(element: ET.Element) -> bool:
+    """Whether ElementTree declares namespaces for ``element``: it declares them on the
+    document's root, so such a testcase is not written alone."""
+    def qualified(name: object) -> bool:
+        return isinstance(name, ET.QName) or (isinstance(name, str) and name[:1] == "{")
+
+    return any(qualified(node.tag) or isinstance(node.text, ET.QName)
+               or any(qualified(k) or isinstance(v, ET.QName) for k, v in node.items())
+               for node in element.iter())
 
 
 class _Placeholder:
@@ -155,8 +167,11 @@ class TestcaseSpool:
             vars(reporter).pop("to_xml", None)
             return
         made = reporter.to_xml()
-        text = (made if isinstance(made, str) else ET.tostring(made, encoding="unicode")) \
-            .encode("utf-8")
+        if not isinstance(made, str):
+            if namespaced(made):
+                return  # kept in memory: pytest writes it with the document
+            made = ET.tostring(made, encoding="unicode")
+        text = made.encode("utf-8")
         self.file.write(text)
         reporter.__dict__.clear()  # pytest's closure over the element goes with it
         setattr(reporter, SPOOLED, (self.size, len(text)))
