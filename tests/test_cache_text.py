@@ -57,7 +57,7 @@ def test_answers_come_back_as_they_were_and_are_held_as_text() -> None:
     assert type(first["Users"][0]["Blob"]) is bytes
     assert first["Users"][0]["PasswordLastUsed"].utcoffset() == timedelta(hours=-5)
     assert len(calls) == 1
-    assert all(type(text) is str for text in vars(cache)["_memory"].values())
+    assert all(type(text) is str for text, _ in vars(cache)["_memory"].values())
 
 
 def test_every_read_gets_its_own_copy() -> None:

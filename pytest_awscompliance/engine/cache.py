@@ -50,12 +50,14 @@ def revive(obj: dict[str, Any]) -> Any:
     return obj
 
 
-def decode_text(text: str) -> Any:
-    """Parse an entry's JSON text into fresh objects, reviving datetimes and bytes (the hook
-    is only paid for when the text has any)."""
-    if '"$dt"' in text or '"$b64"' in text:  # a key in JSON text is always quoted this way
-        return json.loads(text, object_hook=revive)
-    return json.loads(text)
+_PLAIN = json.JSONDecoder()
+_REVIVING = json.JSONDecoder(object_hook=revive)  # json.loads(..., object_hook) makes one a call
+
+
+def decoder_for(text: str) -> json.JSONDecoder:
+    """The decoder for an entry's JSON text: the hook is only paid for when the text has
+    datetimes or bytes (a key in JSON text is always quoted this way)."""
+    return _REVIVING if '"$dt"' in text or '"$b64"' in text else _PLAIN
 
 
 def entry_text(entry: dict[str, Any]) -> str:
@@ -82,7 +84,7 @@ class ReadCache:
     def __init__(self, directory: Path | None = None, *, offline: bool = False):
         self.directory = directory
         self.offline = offline
-        self._memory: dict[str, str] = {}  # key -> the entry's JSON text
+        self._memory: dict[str, tuple[str, json.JSONDecoder]] = {}  # JSON text, its decoder
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -97,14 +99,14 @@ class ReadCache:
 
     def get(self, key: str, fetch: Callable[[], Any], *, label: str) -> Any:
         """Return the answer to ``key``, calling ``fetch`` only if nobody has yet."""
-        text = self._memory.get(key)
-        if text is None:
+        held = self._memory.get(key)
+        if held is None:
             with self._lock_for(key):
-                text = self._memory.get(key)
-                if text is None:
+                held = self._memory.get(key)
+                if held is None:
                     text = self._load_or_fetch(key, fetch, label)
-                    self._memory[key] = text
-        entry = decode_text(text)
+                    held = self._memory[key] = (text, decoder_for(text))
+        entry = held[1].decode(held[0])
         if "error" in entry:
             raise AwsApiError.from_dict(entry["error"])
         return entry["ok"]
@@ -142,7 +144,7 @@ class ReadCache:
         """Every answer known to this process, plus those other workers stored, as JSON-safe
         entries (``{"ok": encoded}`` or ``{"error": ...}``, what snapshots record)."""
         found: dict[str, dict[str, Any]] = {}
-        for key, text in list(self._memory.items()):
+        for key, (text, _) in list(self._memory.items()):
             found[key] = json.loads(text)
             found[key].pop("key", None)  # read from a worker's file
         if self.directory is not None:
@@ -162,4 +164,6 @@ class ReadCache:
 
     def preload(self, entries: dict[str, dict[str, Any]]) -> None:
         """Seed the cache with recorded answers (snapshot replay)."""
-        self._memory.update({key: entry_text(entry) for key, entry in entries.items()})
+        for key, entry in entries.items():
+            text = entry_text(entry)
+            self._memory[key] = (text, decoder_for(text))
