@@ -77,7 +77,8 @@ def testcase_text(attrs: dict[str, str], duration: float, properties: list[tuple
     it (``_NodeReporter.to_xml``: its attributes then ``time``, its properties, its child
     elements); ``None`` when one of them is more than a plain element, for ElementTree."""
     out: list[str] = []
-    if not _start_tag(out, "testcase", {**attrs, "time": f"{duration:.3f}"}):
+    escape = _ESCAPE_ATTRIB
+    if escape is None or not _start_tag(out, "testcase", {**attrs, "time": f"{duration:.3f}"}):
         return None
     if not properties and not nodes:
         out.append(" />")
@@ -85,10 +86,10 @@ def testcase_text(attrs: dict[str, str], duration: float, properties: list[tuple
     out.append(">")
     if properties:
         out.append("<properties>")
-        for name, value in properties:
-            if not _start_tag(out, "property", {"name": name, "value": value}):
+        for name, value in properties:  # attribute values: only their type matters
+            if type(name) is not str or type(value) is not str:
                 return None
-            out.append(" />")
+            out.append(f'<property name="{escape(name)}" value="{escape(value)}" />')
         out.append("</properties>")
     for node in nodes:
         if not _element(out, node):
