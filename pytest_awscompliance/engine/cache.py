@@ -3,6 +3,10 @@
 Entries live in memory and, when a run directory is given, in one JSON file each, created
 under a file lock so that xdist workers share them instead of repeating the call. Errors
 are remembered too, so every worker reports the same ERROR for the same failed read.
+
+In memory an entry is its compact JSON text, as in the files: a process holds strings, not
+trees of Python objects, and each read parses its own fresh copy of the answer (controls
+never share a mutable answer) with the C parser, datetimes and bytes revived by a hook.
 """
 
 from __future__ import annotations
@@ -35,25 +39,39 @@ def encode(value: Any) -> Any:
     return value
 
 
-def decode(value: Any) -> Any:
-    """Inverse of :func:`encode`."""
-    if isinstance(value, dict):
-        if len(value) == 1 and "$dt" in value:
-            return datetime.fromisoformat(value["$dt"])
-        if len(value) == 1 and "$b64" in value:
-            return base64.b64decode(value["$b64"])
-        return {k: decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [decode(v) for v in value]
-    return value
+def revive(obj: dict[str, Any]) -> Any:
+    """One JSON object of an encoded answer as it was: :func:`encode`'s datetimes and bytes
+    back (a ``json.loads`` object hook, so the inverse of :func:`encode`)."""
+    if len(obj) == 1:
+        if "$dt" in obj:
+            return datetime.fromisoformat(obj["$dt"])
+        if "$b64" in obj:
+            return base64.b64decode(obj["$b64"])
+    return obj
+
+
+_PLAIN = json.JSONDecoder()
+_REVIVING = json.JSONDecoder(object_hook=revive)  # json.loads(..., object_hook) makes one a call
+
+
+def decoder_for(text: str) -> json.JSONDecoder:
+    """The decoder for an entry's JSON text: the hook is only paid for when the text has
+    datetimes or bytes (a key in JSON text is always quoted this way)."""
+    return _REVIVING if '"$dt"' in text or '"$b64"' in text else _PLAIN
+
+
+def entry_text(entry: dict[str, Any]) -> str:
+    """An entry (``{"ok": encoded}`` or ``{"error": ...}``) as compact JSON text."""
+    return json.dumps(entry, separators=(",", ":"))
+
+
+_PARAMS = json.JSONEncoder(sort_keys=True, default=str)  # what json.dumps(...) makes per call
 
 
 def read_key(account: str, region: str, service: str, operation: str,
              params: dict[str, Any]) -> str:
     """The identity of one read: same key, same answer."""
-    return "|".join(
-        (account, region, service, operation, json.dumps(params, sort_keys=True, default=str))
-    )
+    return "|".join((account, region, service, operation, _PARAMS.encode(params)))
 
 
 class MissingFromSnapshot(AwsApiError):
@@ -66,7 +84,7 @@ class ReadCache:
     def __init__(self, directory: Path | None = None, *, offline: bool = False):
         self.directory = directory
         self.offline = offline
-        self._memory: dict[str, dict[str, Any]] = {}
+        self._memory: dict[str, tuple[str, json.JSONDecoder]] = {}  # JSON text, its decoder
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -81,18 +99,21 @@ class ReadCache:
 
     def get(self, key: str, fetch: Callable[[], Any], *, label: str) -> Any:
         """Return the answer to ``key``, calling ``fetch`` only if nobody has yet."""
-        entry = self._memory.get(key)
-        if entry is None:
+        held = self._memory.get(key)
+        if held is None:
             with self._lock_for(key):
-                entry = self._memory.get(key)
-                if entry is None:
-                    entry = self._load_or_fetch(key, fetch, label)
-                    self._memory[key] = entry
+                held = self._memory.get(key)
+                if held is None:
+                    text = self._load_or_fetch(key, fetch, label)
+                    held = self._memory[key] = (text, decoder_for(text))
+        entry = held[1].decode(held[0])
         if "error" in entry:
             raise AwsApiError.from_dict(entry["error"])
-        return decode(entry["ok"])
+        return entry["ok"]
 
-    def _load_or_fetch(self, key: str, fetch: Callable[[], Any], label: str) -> dict[str, Any]:
+    def _load_or_fetch(self, key: str, fetch: Callable[[], Any], label: str) -> str:
+        """The entry's JSON text: from the run directory if a worker stored it, else fetched
+        (and stored there)."""
         if self.offline:
             service, _, operation = label.partition(":")
             account, region = key.split("|")[:2]
@@ -103,25 +124,29 @@ class ReadCache:
             return self._fetch(fetch)
         path = self._path(key)
         if path.exists():
-            return json.loads(path.read_text())
+            return path.read_text()
         with FileLock(str(path) + ".lock"):
             if path.exists():
-                return json.loads(path.read_text())
-            entry = self._fetch(fetch)
+                return path.read_text()
+            text = self._fetch(fetch)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"key": key, **entry}))
+            tmp.write_text(text[:-1] + ',"key":' + json.dumps(key) + "}")  # the entry + its key
             os.replace(tmp, path)
-            return entry
+            return text
 
-    def _fetch(self, fetch: Callable[[], Any]) -> dict[str, Any]:
+    def _fetch(self, fetch: Callable[[], Any]) -> str:
         try:
-            return {"ok": encode(fetch())}
+            return entry_text({"ok": encode(fetch())})
         except AwsApiError as exc:
-            return {"error": exc.to_dict()}
+            return entry_text({"error": exc.to_dict()})
 
     def entries(self) -> dict[str, dict[str, Any]]:
-        """Every answer known to this process, plus those other workers stored."""
-        found = dict(self._memory)
+        """Every answer known to this process, plus those other workers stored, as JSON-safe
+        entries (``{"ok": encoded}`` or ``{"error": ...}``, what snapshots record)."""
+        found: dict[str, dict[str, Any]] = {}
+        for key, (text, _) in list(self._memory.items()):
+            found[key] = json.loads(text)
+            found[key].pop("key", None)  # read from a worker's file
         if self.directory is not None:
             for path in sorted(self.directory.glob("*.json")):
                 data = json.loads(path.read_text())
@@ -139,4 +164,6 @@ class ReadCache:
 
     def preload(self, entries: dict[str, dict[str, Any]]) -> None:
         """Seed the cache with recorded answers (snapshot replay)."""
-        self._memory.update(entries)
+        for key, entry in entries.items():
+            text = entry_text(entry)
+            self._memory[key] = (text, decoder_for(text))

@@ -9,12 +9,22 @@ one small placeholder element where spooled testcases go, and the placeholders a
 the spooled text. ElementTree serializes an element alone exactly as it does inside its
 parent (no namespaces, no tails here), so the file's bytes are pytest's own.
 
+Spooling also makes two of pytest's per-report costs unnecessary. A testcase is written as
+text straight from its reporter (:func:`testcase_text`: the attributes, properties and child
+elements ElementTree would write, escaped by ElementTree's own functions), not built as
+elements and serialized; anything but plain, namespace-free elements goes to ElementTree as
+before. And a reporter's attributes are not recomputed from each of a test's reports (pytest
+parses the node id again for setup, call and teardown) when nothing they depend on changed.
+
 Anything unexpected in pytest's internals (no ``node_reporters``, a reporter not found under
-its key) leaves that testcase to pytest: it is kept in memory and written as before.
+its key) leaves that testcase to pytest: it is kept in memory and written as before. So is a
+testcase with namespaced elements (a plugin's), whose declarations ElementTree puts on the
+document's root.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 import xml.etree.ElementTree as ET
@@ -26,6 +36,85 @@ import pytest
 TAG = "awscompliance-spooled-testcases"
 PLACEHOLDER = re.compile(rb'<' + TAG.encode() + rb' at="(\d+)" size="(\d+)" />')
 SPOOLED = "_awscompliance_spooled"  # (offset, size) on a finalized reporter
+RECORDED = "_awscompliance_recorded"  # what a reporter's attributes were last computed from
+_ABSENT = object()
+# ElementTree's own escaping, so that text written here is what it writes (None: not available).
+_ESCAPE_ATTRIB = getattr(ET, "_escape_attrib", None)
+_ESCAPE_CDATA = getattr(ET, "_escape_cdata", None)
+
+
+def _plain_name(name: object) -> bool:
+    """A tag or attribute name ElementTree writes as it is (no namespace to declare)."""
+    return type(name) is str and "{" not in name
+
+
+def _start_tag(out: list[str], tag: object, attrib: dict[Any, Any]) -> bool:
+    """Append ``<tag a="v" ...`` to ``out``; False if only ElementTree can write it."""
+    if not _plain_name(tag) or _ESCAPE_ATTRIB is None:
+        return False
+    out.append("<" + tag)  # type: ignore[operator]
+    for name, value in attrib.items():
+        if not _plain_name(name) or type(value) is not str:
+            return False
+        out.append(f' {name}="{_ESCAPE_ATTRIB(value)}"')
+    return True
+
+
+def _element(out: list[str], element: Any) -> bool:
+    """Append a childless element as ``ET.tostring`` writes it; False if only ET can."""
+    text = element.text
+    if not isinstance(element, ET.Element) or len(element) or element.tail \
+            or (text is not None and type(text) is not str) or _ESCAPE_CDATA is None \
+            or not _start_tag(out, element.tag, element.attrib):
+        return False
+    out.append(f">{_ESCAPE_CDATA(text)}</{element.tag}>" if text else " />")
+    return True
+
+
+def testcase_text(attrs: dict[str, str], duration: float, properties: list[tuple[str, str]],
+                  nodes: list[Any]) -> str | None:
+    """The ``<testcase>`` a pytest reporter with this state makes, as ``ET.tostring`` writes
+    it (``_NodeReporter.to_xml``: its attributes then ``time``, its properties, its child
+    elements); ``None`` when one of them is more than a plain element, for ElementTree."""
+    out: list[str] = []
+    escape = _ESCAPE_ATTRIB
+    if escape is None or not _start_tag(out, "testcase", {**attrs, "time": f"{duration:.3f}"}):
+        return None
+    if not properties and not nodes:
+        out.append(" />")
+        return "".join(out)
+    out.append(">")
+    if properties:
+        out.append("<properties>")
+        for name, value in properties:  # attribute values: only their type matters
+            if type(name) is not str or type(value) is not str:
+                return None
+            out.append(f'<property name="{escape(name)}" value="{escape(value)}" />')
+        out.append("</properties>")
+    for node in nodes:
+        if not _element(out, node):
+            return None
+    out.append("</testcase>")
+    return "".join(out)
+
+
+def _reporter_text(reporter: Any) -> str | ET.Element:
+    """What replaces a reporter's ``to_xml`` while pytest finalizes it: its testcase as text,
+    or as pytest's element when only ElementTree can write it."""
+    state = vars(reporter)
+    text = testcase_text(state["attrs"], state["duration"], state["properties"], state["nodes"])
+    return type(reporter).to_xml(reporter) if text is None else text
+
+
+def namespaced(element: ET.Element) -> bool:
+    """Whether ElementTree declares namespaces for ``element``: it declares them on the
+    document's root, so such a testcase is not written alone."""
+    def qualified(name: object) -> bool:
+        return isinstance(name, ET.QName) or (isinstance(name, str) and name[:1] == "{")
+
+    return any(qualified(node.tag) or isinstance(node.text, ET.QName)
+               or any(qualified(k) or isinstance(v, ET.QName) for k, v in node.items())
+               for node in element.iter())
 
 
 class _Placeholder:
@@ -50,13 +139,40 @@ class TestcaseSpool:
         self._finalize = xml.finalize
         self._write = xml.pytest_sessionfinish
 
+    def opentestcase(self, report: Any) -> Any:
+        """pytest's ``LogXML._opentestcase``, without recomputing a reporter's attributes from
+        a report that changes nothing they depend on.
+
+        ``record_testreport`` sets them from the report's node id, location and ``url`` and
+        the attributes already there (user ones kept), and applying it again to its own result
+        changes nothing; so it is skipped while those inputs and the attributes it left are
+        the same (a ``record_xml_attribute`` call in between changes the attributes: it runs).
+        """
+        reporter = self.xml.node_reporter(report)
+        made_from = (report.nodeid, report.location, getattr(report, "url", _ABSENT))
+        last = getattr(reporter, RECORDED, None)
+        if last is None or last[0] != made_from or last[1] != tuple(reporter.attrs.items()):
+            reporter.record_testreport(report)
+            setattr(reporter, RECORDED, (made_from, tuple(reporter.attrs.items())))
+        return reporter
+
     def finalize(self, report: pytest.TestReport) -> None:
         key = (getattr(report, "id", report.nodeid), getattr(report, "node", None))
         reporter = self.xml.node_reporters.get(key)
+        if reporter is not None:  # pytest's finalize calls it, for text instead of elements
+            reporter.to_xml = functools.partial(_reporter_text, reporter)
         self._finalize(report)
-        if reporter is None or key in self.xml.node_reporters:
+        if reporter is None:
             return
-        text = ET.tostring(reporter.to_xml(), encoding="unicode").encode("utf-8")
+        if key in self.xml.node_reporters:  # not finalized after all: pytest's to_xml again
+            vars(reporter).pop("to_xml", None)
+            return
+        made = reporter.to_xml()
+        if not isinstance(made, str):
+            if namespaced(made):
+                return  # kept in memory: pytest writes it with the document
+            made = ET.tostring(made, encoding="unicode")
+        text = made.encode("utf-8")
         self.file.write(text)
         reporter.__dict__.clear()  # pytest's closure over the element goes with it
         setattr(reporter, SPOOLED, (self.size, len(text)))
@@ -117,9 +233,26 @@ def spool_testcases(config: pytest.Config) -> TestcaseSpool | None:
     if not isinstance(xml, LogXML) or not hasattr(xml, "node_reporters") \
             or not hasattr(xml, "node_reporters_ordered"):
         return None
-    spool = TestcaseSpool(xml)
     config.pluginmanager.unregister(xml)  # pluggy reads the hook methods at registration
-    xml.finalize = spool.finalize
-    xml.pytest_sessionfinish = spool.pytest_sessionfinish
+    spool = install(xml)
     config.pluginmanager.register(xml)
     return spool
+
+
+def install(xml: Any) -> TestcaseSpool:
+    """Make one ``LogXML`` (not registered as a plugin at that moment) spool its testcases."""
+    spool = TestcaseSpool(xml)
+    xml.finalize = spool.finalize
+    xml.pytest_sessionfinish = spool.pytest_sessionfinish
+    if _records_as_expected(xml):
+        xml._opentestcase = spool.opentestcase
+    return spool
+
+
+def _records_as_expected(xml: Any) -> bool:
+    """pytest's parts that ``TestcaseSpool.opentestcase`` calls, standing in for
+    ``LogXML._opentestcase`` (``node_reporter`` then ``record_testreport``), are there."""
+    from _pytest.junitxml import _NodeReporter
+
+    return all(callable(getattr(owner, name, None)) for owner, name in (
+        (xml, "_opentestcase"), (xml, "node_reporter"), (_NodeReporter, "record_testreport")))
