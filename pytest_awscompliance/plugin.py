@@ -15,7 +15,7 @@ from pytest_awscompliance.aws import redact
 from pytest_awscompliance.aws.clients import RequestCounter
 from pytest_awscompliance.aws.sessions import Credentials, assume_roles
 from pytest_awscompliance.aws.targets import Plan, select_shard
-from pytest_awscompliance.collect import lookahead, outcomes, parametrize
+from pytest_awscompliance.collect import lookahead, outcomes, parametrize, tracebacks
 from pytest_awscompliance.collect.fixtures import (  # noqa: F401 - registered as plugin fixtures
     aws,
     aws_account,
@@ -366,6 +366,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    tracebacks.start_at_test_function(item, call.excinfo)
     report = yield
     outcomes.classify(report, call.excinfo, control=item_info(item) is not None)
     mark_module(item, report)
