@@ -15,7 +15,7 @@ from pytest_awscompliance.aws import redact
 from pytest_awscompliance.aws.clients import RequestCounter
 from pytest_awscompliance.aws.sessions import Credentials, assume_roles
 from pytest_awscompliance.aws.targets import Plan, select_shard
-from pytest_awscompliance.collect import outcomes, parametrize
+from pytest_awscompliance.collect import lookahead, outcomes, parametrize, tracebacks
 from pytest_awscompliance.collect.fixtures import (  # noqa: F401 - registered as plugin fixtures
     aws,
     aws_account,
@@ -168,6 +168,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     state = config.stash.get(SCAN, None)
     if state is None:
         return
+    lookahead.stop(config)
     config.stash[outputs.SESSION] = session
     if state.runtime is not None:
         state.requests.update(state.runtime.clients.requests.sent)
@@ -311,6 +312,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         state.runtime.after_collection()
     if state.runtime is not None:
         state.runtime.collection_done()
+    lookahead.start(session, state)
 
 
 TARGET_ERROR = pytest.StashKey[str]()
@@ -326,7 +328,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     """The control's JUnit properties exist while its test runs: every report of the test
-    carries them, and 26,000 collected tests don't each keep eight of them in memory."""
+    carries them, and 26,000 collected tests don't each keep eight of them in memory.
+    As it starts, the lookahead runs the next tests' first reads (collect/lookahead.py)."""
+    lookahead.advance(item)
     info = item_info(item)
     if info is not None:
         item.user_properties.extend(info.properties())
@@ -362,6 +366,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    tracebacks.start_at_test_function(item, call.excinfo)
     report = yield
     outcomes.classify(report, call.excinfo, control=item_info(item) is not None)
     mark_module(item, report)

@@ -30,6 +30,7 @@ from pytest_awscompliance.analysis.iam import (
 from pytest_awscompliance.analysis.principals import Directory, Principal
 from pytest_awscompliance.engine.context import AwsContext
 from pytest_awscompliance.facts.cloudtrail import owned_buckets, trail_account, visible_trails
+from pytest_awscompliance.facts.iam import directory
 from pytest_awscompliance.facts.logs import alarms_on, log_group_of, metric_alarms, metric_filters
 from pytest_awscompliance.facts.organizations import (
     scp_levels,
@@ -229,7 +230,18 @@ def describe(found: dict[str, list[Grant]], probed: Iterable[str] = ()) -> str:
 def principal_tampering(aws: AwsContext, principal: Principal
                         ) -> tuple[list[Grant], Sequence[str], str | None]:
     """The tamper actions one principal may perform, the actions asked, and an SCP caveat."""
-    requests = probes(aws)
-    levels, caveat = scp_levels(aws)
+    requests, levels, caveat = account_probes(aws)
     return (grants(principal, requests, levels, aws.account_id),
             list(dict.fromkeys(p.action for p in requests)), caveat)
+
+
+def account_probes(aws: AwsContext) -> tuple[list[Probe], ScpLevels, str | None]:
+    """The account's tamper probes and SCP levels (with their caveat), built once per
+    account and kept on its IAM directory: every principal's test asks the same. A read
+    that fails is not kept: each test raises it again."""
+    cache = directory(aws).cache
+    found = cache.get("tamper-probes")
+    if found is None:
+        levels, caveat = scp_levels(aws)
+        found = cache["tamper-probes"] = (probes(aws), levels, caveat)
+    return found

@@ -80,10 +80,12 @@ class Inventory:
             raise failed[key]
         return found[key]
 
-    def running(self, item: Any) -> Running | None:
+    def running(self, item: Any, funcargs: dict[str, Any] | None = None) -> Running | None:
         """The per-resource control an item runs, if it takes a resource fixture (for the
-        prefetcher, which reads ahead for the resource's peers)."""
-        funcargs = getattr(item, "funcargs", {})
+        prefetcher, which reads ahead for the resource's peers). ``funcargs``: the item's
+        arguments when they were built outside a test run (the lookahead's)."""
+        if funcargs is None:
+            funcargs = getattr(item, "funcargs", {})
         for fixture in self.registry:
             resource = funcargs.get(fixture)
             if isinstance(resource, Resource):

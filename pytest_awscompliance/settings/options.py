@@ -77,6 +77,7 @@ class Settings:
     snapshot: str | None = None
     shard: tuple[int, int] | None = None
     retry_mode: str = "standard"
+    lookahead: bool = True
     tunables: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -142,7 +143,13 @@ def add_options(parser: pytest.Parser) -> None:
                          "and retry, up to 8 times) or adaptive (also slows every later "
                          "request of a throttled client). ini: aws_retry_mode")
 
+    group.addoption("--aws-no-lookahead", action="store_true", default=False,
+                    help="run each bundled control only in its turn, not also ahead of it "
+                         "for its first reads. ini: aws_lookahead = false")
+
     parser.addini("aws_shard", "default for --aws-shard", default="")
+    parser.addini("aws_lookahead", "run the bundled controls' first reads ahead "
+                  "(--aws-no-lookahead turns it off)", type="bool", default=True)
     parser.addini("aws_retry_mode", "default for --aws-retry-mode", default="standard")
     parser.addini("aws_profiles", "default for --aws-profile", type="linelist", default=[])
     parser.addini("aws_accounts", "default for --aws-account", type="linelist", default=[])
@@ -214,6 +221,7 @@ def load_settings(config: pytest.Config) -> Settings:
         snapshot=opt("aws_snapshot") or None,
         shard=shard,
         retry_mode=_pick(opt("aws_retry_mode"), config.getini("aws_retry_mode")) or "standard",
+        lookahead=not opt("aws_no_lookahead") and _ini_bool(config, "aws_lookahead"),
         tunables=tunables,
     )
     sources = {

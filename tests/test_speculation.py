@@ -1,0 +1,123 @@
+"""The lookahead: bundled controls' first reads made ahead of their turn, same requests."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_awscompliance.collect.lookahead import worth_running_ahead
+from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.stubs import add_hook
+
+S3_CONTROLS = "storage/test_s3_bucket_hardening.py"
+ACCOUNT_CONTROLS = "storage/test_s3_public_access.py"
+
+
+def _seed(world: MotoWorld, buckets: int = 4) -> None:
+    for account in (PASSING, FAILING):
+        s3 = world.client(account, "s3")
+        for n in range(buckets):
+            s3.create_bucket(Bucket=f"b{n}-{account}")
+
+
+def _recording(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str, str]]:
+    """Every request the scan's clients send: (account, method, url, thread name)."""
+    sent: list[tuple[str, str, str, str]] = []
+
+    def record(client: Any, account: str, service: str, region: str) -> None:
+        def before_send(request: Any, **_: Any) -> None:
+            body = request.body if isinstance(request.body, bytes | str) else b""
+            sent.append((account, request.method, f"{request.url} {body!r}",
+                         threading.current_thread().name))
+        client.meta.events.register("before-send", before_send)
+
+    add_hook(monkeypatch, record)
+    return sent
+
+
+def _requests(sent: list[tuple[str, str, str, str]]) -> Counter[tuple[str, str, str]]:
+    return Counter((account, method, url) for account, method, url, _ in sent)
+
+
+def test_same_requests_and_outcomes_with_and_without_the_lookahead(
+        pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    _seed(world)
+    sent = _recording(monkeypatch)
+    paths = (control_file(S3_CONTROLS), control_file(ACCOUNT_CONTROLS))
+    ahead = scan(pytester, *paths)
+    with_lookahead, threads = _requests(sent), {thread for *_, thread in sent}
+    sent.clear()
+    alone = scan(pytester, *paths, args=["--aws-no-lookahead"])
+    assert ahead.outcomes == alone.outcomes
+    assert len(ahead.outcomes) > 2 * 4
+    assert with_lookahead == _requests(sent)  # the same reads, each once
+    assert max(with_lookahead.values()) == 1
+    assert any(name.startswith("awscompliance-ahead") for name in threads)
+    assert not any(thread.startswith("awscompliance-ahead") for *_, thread in sent)
+
+
+def test_a_run_that_may_stop_early_runs_nothing_ahead(
+        pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``-x`` the tests after the first failure never run: their reads are not made."""
+    _seed(world)
+    sent = _recording(monkeypatch)
+    result = scan(pytester, control_file(S3_CONTROLS), args=["-x"])
+    assert "failed" in result.outcomes.values()
+    assert not any(thread.startswith("awscompliance-ahead") for *_, thread in sent)
+
+
+OWN_CONTROL = """
+import threading
+import pytest
+
+@pytest.mark.severity("low")
+def test_own_bucket_control(s3_bucket, aws):
+    with open({log!r}, "a") as log:
+        log.write(threading.current_thread().name + "\\n")
+    aws.read("s3", "get_bucket_versioning", Bucket=s3_bucket.name)
+"""
+
+
+def test_own_controls_run_only_in_their_turn(pytester: pytest.Pytester, world: MotoWorld,
+                                             tmp_path: Path) -> None:
+    """Only the bundled catalog is known to be free of side effects."""
+    _seed(world)
+    log = tmp_path / "calls.log"
+    own = pytester.makepyfile(test_own=OWN_CONTROL.format(log=str(log)))
+    result = scan(pytester, str(own), control_file(S3_CONTROLS))
+    assert [o for name, o in result.outcomes.items() if "own" in name] == ["passed"] * 8
+    calls = log.read_text().split()
+    assert len(calls) == 8  # one per bucket, each in its turn
+    assert set(calls) == {"MainThread"}
+
+
+def test_first_test_of_a_control_per_account_and_every_setting_run_ahead(
+        pytester: pytest.Pytester, world: MotoWorld) -> None:
+    _seed(world, buckets=3)
+    captured: dict[str, Any] = {}
+
+    class Capture:
+        @pytest.hookimpl(trylast=True)
+        def pytest_collection_finish(self, session: pytest.Session) -> None:
+            captured["items"] = list(session.items)
+            captured["lanes"] = worth_running_ahead(session.items)
+
+    pytester.inline_run(control_file(S3_CONTROLS), control_file(ACCOUNT_CONTROLS),
+                        "-p", "no:cacheprovider", "--aws-role-name", "audit",
+                        "--aws-account", PASSING, "--aws-account", FAILING,
+                        "--aws-region", "us-east-1", plugins=[Capture()])
+    items = captured["items"]
+    chosen = [items[i].nodeid.split("::")[-1] for i in captured["lanes"][None]]
+    bucket_tests = [n for n in chosen if "/b" in n]
+    # per-bucket controls: the first bucket of each control in each account
+    assert all("/b0-" in n for n in bucket_tests), bucket_tests
+    assert len(bucket_tests) == len({n.split("[")[0] for n in bucket_tests}) * 2
+    settings = [i.nodeid.split("::")[-1] for i in items
+                if "/b" not in i.nodeid and "[" in i.nodeid]
+    assert settings and set(settings) <= set(chosen)  # every per-account setting
+    for account in (PASSING, FAILING):
+        assert all(f"[{account}/" in items[i].nodeid for i in captured["lanes"][account])
