@@ -77,6 +77,7 @@ def runtime_or_none(config: pytest.Config) -> Runtime | None:
         cache = ReadCache(state.cache_dir, offline=state.offline_entries is not None)
         if state.offline_entries is not None:
             cache.preload(state.offline_entries)
+            state.offline_entries = {}  # the cache holds them now, as text
         state.runtime = Runtime(state.settings, plan, cache, state.credentials,
                                 on_client=client_hook(config))
         state.inventory = Inventory(state.runtime, state.registry)
