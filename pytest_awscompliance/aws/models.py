@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
+import os
 import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
 import botocore.client
-from botocore.loaders import Loader
+from botocore.loaders import JSONFileLoader, Loader
 from botocore.model import ServiceModel
+
+
+class PlainJSONFileLoader(JSONFileLoader):
+    """botocore's JSON file loader, parsing into plain dicts instead of ``OrderedDict``.
+
+    Python's dicts keep their order, and botocore's model classes build their own ordered
+    views; an ``OrderedDict`` per JSON object is about half again the memory (EC2's model:
+    14.6 MB parsed as ``OrderedDict``, 9.6 MB as dicts)."""
+
+    def _load_file(self, full_path: str, open_method: Any) -> Any:
+        if not os.path.isfile(full_path):
+            return None
+        with open_method(full_path, "rb") as fp:
+            return json.loads(fp.read().decode("utf-8"))
 
 
 class SharedLoader(Loader):
@@ -26,7 +42,7 @@ class SharedLoader(Loader):
     """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(file_loader=PlainJSONFileLoader())
         self._load_lock = threading.RLock()
 
     def load_data_with_path(self, name: str) -> Any:
