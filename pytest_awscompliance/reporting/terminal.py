@@ -13,6 +13,7 @@ registered on the controller only (xdist workers' output is never shown).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -170,18 +171,45 @@ FINDING = Counted("failed", compliance_message="", user_properties=(("control_id
 """A control's failed assertion (``is_assertion_failure`` is true of it)."""
 
 
-def stand_in(category: str, report: Any, *, reportchars: str, findings_shown: bool) -> Any:
+@dataclass(frozen=True)
+class CrashOnly:
+    """A finding's ``longrepr`` in the terminal's stats when pytest shows no more of it
+    than its crash message (``--tb=no``: the short summary line). The traceback,
+    kilobytes per finding, goes; the crash location and message stay."""
+
+    reprcrash: Any
+
+    def toterminal(self, tw: Any) -> None:
+        tw.line(str(self.reprcrash))
+
+    def __str__(self) -> str:
+        return str(self.reprcrash)
+
+
+CRASH_LINE_STYLES = ("no",)
+"""``--tb`` styles whose output needs only a finding's crash message."""
+
+
+def stand_in(category: str, report: Any, *, reportchars: str, findings_shown: bool,
+             tbstyle: str = "auto") -> Any:
     """The stand-in for a report the terminal will only count, or ``None`` to keep it.
 
     Passed call reports are shown only by ``-rp``/``-rP``/``-rA``, skips by ``-rs``/``-ra``,
-    a finding only when tracebacks or ``-r`` were asked for (``TerminalOutput``)."""
+    a finding only when tracebacks or ``-r`` were asked for (``TerminalOutput``), and with
+    ``--tb=no`` only by its crash message (a copy holding just that)."""
     if category == "passed" and getattr(report, "when", "") == "call" \
             and not set(reportchars) & {"p", "P"}:
         return PASSED
     if category == "skipped" and "s" not in reportchars:
         return SKIPPED
-    if category == "failed" and not findings_shown and is_assertion_failure(report):
-        return FINDING
+    if category == "failed" and is_assertion_failure(report):
+        if not findings_shown:
+            return FINDING
+        crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+        if tbstyle in CRASH_LINE_STYLES and crash is not None:
+            light = copy.copy(report)
+            light.longrepr = CrashOnly(crash)
+            return light
     return None
 
 
@@ -202,6 +230,7 @@ class TerminalStats:
         self.everything = is_worker(config)
         self.durations = config.getoption("durations", None) is not None
         self.reportchars = str(getattr(terminal, "reportchars", "fE"))
+        self.tbstyle = str(config.getoption("tbstyle", "auto"))
         self.findings_shown = wants_tracebacks(
             str(config.getoption("tbstyle", "auto")),
             int(config.getoption("verbose", 0) or 0), args) or explicit_report_chars(
@@ -218,7 +247,7 @@ class TerminalStats:
                 reports.pop()
                 return
             counted = stand_in(category, report, reportchars=self.reportchars,
-                               findings_shown=self.findings_shown)
+                               findings_shown=self.findings_shown, tbstyle=self.tbstyle)
             if counted is not None:
                 reports[-1] = counted
             return
