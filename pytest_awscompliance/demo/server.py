@@ -12,6 +12,7 @@ from typing import Any
 
 from pytest_awscompliance.aws.sessions import AccountAccess
 from pytest_awscompliance.aws.targets import Plan, resolve_given
+from pytest_awscompliance.demo.ast_lock import serialize_ast_parsing
 from pytest_awscompliance.demo.world import (
     ACCOUNT_NAMES,
     ACCOUNTS,
@@ -79,6 +80,7 @@ def start_demo() -> DemoServer:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no per-request access log
     _managed_policies_once()
     _images_once()
+    serialize_ast_parsing()  # moto's threads and pytest's both parse (demo/ast_lock.py)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
