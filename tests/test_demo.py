@@ -14,6 +14,7 @@ import pytest
 
 from pytest_awscompliance.collect.catalog import bundled_controls
 from pytest_awscompliance.demo.scenarios.containers import PUBLIC_ALLOWLIST
+from tests.shared_run import once_per_run
 
 PROPERTIES = ("control_id", "severity", "account", "region", "resource", "title", "frameworks",
               "remediation")
@@ -38,11 +39,13 @@ DEMO_OPTIONS = ("-o", f"aws_public_ecr_allowlist={PUBLIC_ALLOWLIST}")
 """The demo organization's own configuration (demo/scenarios TUNABLES) as ini options: what a
 replay of a demo snapshot, which runs without ``--aws-demo``, needs to judge as the demo does."""
 
-LAST_STDOUT: dict[str, str] = {}
+STDOUT = "stdout.txt"
+"""Where ``demo_scan`` keeps the scan's terminal output, beside its JUnit XML."""
 
 
 def demo_scan(tmp: Path, *args: str) -> ET.Element:
-    """Run the README's demo scan in a subprocess and return its JUnit XML root."""
+    """Run the README's demo scan in a subprocess (in ``tmp``, its output kept in ``tmp``)
+    and return its JUnit XML root."""
     xml = tmp / "compliance.xml"
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--pyargs", "compliance_tests", "--aws-demo",
@@ -50,7 +53,7 @@ def demo_scan(tmp: Path, *args: str) -> ET.Element:
         cwd=tmp, env=offline_environ(), capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode in (0, 1), proc.stdout[-3000:] + proc.stderr[-3000:]
-    LAST_STDOUT[str(tmp)] = proc.stdout
+    (tmp / STDOUT).write_text(proc.stdout)
     return ET.parse(xml).getroot()
 
 
@@ -70,12 +73,14 @@ def properties(case: ET.Element) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def serial_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("serial")
+    """The serial demo scan's directory: one scan per test run, read by every test (and xdist
+    worker) of this module."""
+    return once_per_run(tmp_path_factory, "awscompliance-demo-serial", demo_scan)
 
 
 @pytest.fixture(scope="module")
 def serial_scan(serial_dir: Path) -> ET.Element:
-    return demo_scan(serial_dir)
+    return ET.parse(serial_dir / "compliance.xml").getroot()
 
 
 def test_every_testcase_carries_the_control_properties(serial_scan: ET.Element) -> None:
@@ -109,9 +114,9 @@ def test_xdist_gives_the_same_outcomes_and_requests(
     assert outcomes(parallel) == outcomes(serial_scan)
     assert not any("@" in name for name in outcomes(parallel))
     # Workers share the run's read cache: two workers send what one process sends.
-    serial_requests = requests_sent(LAST_STDOUT[str(serial_dir)])
+    serial_requests = requests_sent((serial_dir / STDOUT).read_text())
     assert serial_requests > 100
-    assert requests_sent(LAST_STDOUT[str(parallel_dir)]) == serial_requests
+    assert requests_sent((parallel_dir / STDOUT).read_text()) == serial_requests
 
 
 def _named_at(message: str, name: str) -> int | None:

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from filelock import FileLock
 
 from pytest_awscompliance.aws.readonly import is_read_only
+from tests.shared_run import once_per_run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -66,32 +66,28 @@ def offline_environ() -> dict[str, str]:
     return env
 
 
+def _record_demo_scan(work: Path) -> None:
+    junit = work / "junit.xml"
+    proc = subprocess.run(
+        [sys.executable, "-c", RECORDER, str(work / "raw.json"),
+         "--pyargs", "compliance_tests", "--aws-demo", "-p", "no:cacheprovider",
+         "-p", "no:randomly", f"--junitxml={junit}", "-o", "junit_family=xunit2",
+         "-rfE"],
+        cwd=work, env=offline_environ(), capture_output=True, text=True, timeout=900,
+    )
+    data = json.loads((work / "raw.json").read_text())
+    data.update(junit=str(junit), output=proc.stdout + proc.stderr)
+    (work / "record.json").write_text(json.dumps(data))
+
+
 def recorded_demo_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Run ``--pyargs compliance_tests --aws-demo`` once per test run, with the recorder.
 
     Returns ``{"exit", "called", "sent", "junit", "output"}``; ``called`` and ``sent`` are
     ``[service, OperationName]`` pairs (boto3 service names).
     """
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # shared by the workers of this run
-    work = root / "awscompliance-recorded-demo"
-    record = work / "record.json"
-    with FileLock(str(work) + ".lock"):
-        if not record.exists():
-            work.mkdir(exist_ok=True)
-            junit = work / "junit.xml"
-            proc = subprocess.run(
-                [sys.executable, "-c", RECORDER, str(work / "raw.json"),
-                 "--pyargs", "compliance_tests", "--aws-demo", "-p", "no:cacheprovider",
-                 "-p", "no:randomly", f"--junitxml={junit}", "-o", "junit_family=xunit2",
-                 "-rfE"],
-                cwd=work, env=offline_environ(), capture_output=True, text=True, timeout=900,
-            )
-            data = json.loads((work / "raw.json").read_text())
-            data.update(junit=str(junit), output=proc.stdout + proc.stderr)
-            record.write_text(json.dumps(data))
-    return json.loads(record.read_text())
+    work = once_per_run(tmp_path_factory, "awscompliance-recorded-demo", _record_demo_scan)
+    return json.loads((work / "record.json").read_text())
 
 
 @pytest.fixture(scope="module")
