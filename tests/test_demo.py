@@ -106,11 +106,22 @@ def test_every_bundled_control_passes_and_fails_somewhere_in_the_demo(
         assert "error" not in seen[entry.meta.id], entry.meta.id
 
 
+@pytest.fixture(scope="module")
+def parallel_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same demo scan under ``-n 2``: one per test run, like the serial one."""
+    return once_per_run(tmp_path_factory, "awscompliance-demo-parallel",
+                        lambda directory: demo_scan(directory, "-n", "2"))
+
+
+@pytest.fixture(scope="module")
+def parallel_scan(parallel_dir: Path) -> ET.Element:
+    return ET.parse(parallel_dir / "compliance.xml").getroot()
+
+
 def test_xdist_gives_the_same_outcomes_and_requests(
-        serial_scan: ET.Element, serial_dir: Path,
-        tmp_path_factory: pytest.TempPathFactory) -> None:
-    parallel_dir = tmp_path_factory.mktemp("parallel")
-    parallel = demo_scan(parallel_dir, "-n", "2")
+        serial_scan: ET.Element, serial_dir: Path, parallel_scan: ET.Element,
+        parallel_dir: Path) -> None:
+    parallel = parallel_scan
     assert outcomes(parallel) == outcomes(serial_scan)
     assert not any("@" in name for name in outcomes(parallel))
     # Workers share the run's read cache: two workers send what one process sends.
@@ -160,19 +171,21 @@ def test_every_failing_per_resource_result_names_its_own_resource(
         assert not earlier, (own, earlier, message)
 
 
-def gallery_outcomes(tmp: Path, *args: str) -> dict[str, str]:
-    root = demo_scan(tmp, "-k", "ecr-no-public-gallery-repositories", *args)
+GALLERY = "ecr-no-public-gallery-repositories"
+
+
+def gallery_outcomes(root: ET.Element) -> dict[str, str]:
+    """The outcome of each repository the public-gallery control judged in a scan."""
     return {properties(case)["resource"].rpartition("/")[2]: outcome_of(case)
-            for case in root.iter("testcase")}
+            for case in root.iter("testcase") if properties(case)["control_id"] == GALLERY}
 
 
-def test_demo_brings_its_own_configuration_and_the_user_s_wins(tmp_path: Path) -> None:
+def test_demo_brings_its_own_configuration_and_the_user_s_wins(
+        parallel_scan: ET.Element, tmp_path: Path) -> None:
     """The README command, no option: the demo's allow-list publishes acme/docs-site on
     purpose (a passing case), acme/web-frontend fails; an allow-list the user sets wins.
-    Under xdist, since the workers judge."""
-    (tmp_path / "own").mkdir()
-    (tmp_path / "user").mkdir()
-    assert gallery_outcomes(tmp_path / "own", "-n", "2") == {"docs-site": "passed",
-                                                   "web-frontend": "failure"}
-    assert gallery_outcomes(tmp_path / "user", "-o", "aws_public_ecr_allowlist=other/*") == {
-        "docs-site": "failure", "web-frontend": "failure"}
+    Under xdist, since the workers judge: the no-option case reads the ``-n 2`` demo scan."""
+    assert gallery_outcomes(parallel_scan) == {"docs-site": "passed",
+                                               "web-frontend": "failure"}
+    user = demo_scan(tmp_path, "-k", GALLERY, "-o", "aws_public_ecr_allowlist=other/*")
+    assert gallery_outcomes(user) == {"docs-site": "failure", "web-frontend": "failure"}
