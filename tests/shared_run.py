@@ -3,12 +3,18 @@ them: a demo scan costs seconds of CPU, and two workers running the same one was
 
 pytest-xdist's documented recipe: the workers' base temporary directories share a parent, and
 a file lock lets the first worker produce the run while the other waits and then reads it.
+So that no worker sits idle waiting, each process starts the runs its selected tests need in
+a background thread as its first test starts (:func:`start_needed`): a run is ready, or under
+way, when a test asks for it, while the tests before it use the other core.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -40,3 +46,56 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
             produce(directory)
             (directory / DONE).touch()
     return directory
+
+
+@dataclass(frozen=True)
+class SharedRun:
+    """A run made once per test run: its directory's name, what fills it, and the fixtures
+    through which tests read it (a selected test using one of them needs the run)."""
+
+    name: str
+    produce: Callable[[Path], object]
+    fixtures: tuple[str, ...]
+
+    def directory(self, tmp_path_factory: pytest.TempPathFactory) -> Path:
+        return once_per_run(tmp_path_factory, self.name, self.produce)
+
+
+RUNS: dict[str, SharedRun] = {}
+
+
+def shared_run(name: str, produce: Callable[[Path], object], *fixtures: str) -> SharedRun:
+    """Declare (once, at import) a shared run read through ``fixtures``."""
+    run = RUNS.setdefault(name, SharedRun(name, produce, fixtures))
+    assert run.produce is produce, f"two shared runs named {name}"
+    return run
+
+
+def needed(items: Iterable[pytest.Item]) -> list[SharedRun]:
+    """The declared runs some of ``items`` read, in the order the items first need them."""
+    found: dict[str, SharedRun] = {}
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        for run in RUNS.values():
+            if names & set(run.fixtures):
+                found.setdefault(run.name, run)
+    return list(found.values())
+
+
+def start_needed(tmp_path_factory: pytest.TempPathFactory,
+                 items: Iterable[pytest.Item]) -> threading.Thread:
+    """Make the runs ``items`` need, one after the other, in a background thread.
+
+    A run that fails here is left incomplete: the test asking for it runs it again and fails
+    there, with the run's output.
+    """
+    runs = needed(items)
+
+    def make() -> None:
+        for run in runs:
+            with contextlib.suppress(Exception):
+                run.directory(tmp_path_factory)
+
+    thread = threading.Thread(target=make, name="shared-runs", daemon=True)
+    thread.start()
+    return thread

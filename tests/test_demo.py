@@ -14,7 +14,7 @@ import pytest
 
 from pytest_awscompliance.collect.catalog import bundled_controls
 from pytest_awscompliance.demo.scenarios.containers import PUBLIC_ALLOWLIST
-from tests.shared_run import once_per_run
+from tests.shared_run import shared_run
 
 PROPERTIES = ("control_id", "severity", "account", "region", "resource", "title", "frameworks",
               "remediation")
@@ -71,11 +71,19 @@ def properties(case: ET.Element) -> dict[str, str]:
     return {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
 
 
+def _parallel_scan(directory: Path) -> None:
+    demo_scan(directory, "-n", "2")
+
+
+SERIAL = shared_run("awscompliance-demo-serial", demo_scan, "serial_dir")
+PARALLEL = shared_run("awscompliance-demo-parallel", _parallel_scan, "parallel_dir")
+
+
 @pytest.fixture(scope="module")
 def serial_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The serial demo scan's directory: one scan per test run, read by every test (and xdist
     worker) of this module."""
-    return once_per_run(tmp_path_factory, "awscompliance-demo-serial", demo_scan)
+    return SERIAL.directory(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +117,7 @@ def test_every_bundled_control_passes_and_fails_somewhere_in_the_demo(
 @pytest.fixture(scope="module")
 def parallel_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same demo scan under ``-n 2``: one per test run, like the serial one."""
-    return once_per_run(tmp_path_factory, "awscompliance-demo-parallel",
-                        lambda directory: demo_scan(directory, "-n", "2"))
+    return PARALLEL.directory(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

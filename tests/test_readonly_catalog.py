@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.aws.readonly import is_read_only
-from tests.shared_run import once_per_run
+from tests.shared_run import shared_run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -80,13 +80,17 @@ def _record_demo_scan(work: Path) -> None:
     (work / "record.json").write_text(json.dumps(data))
 
 
+RECORDED = shared_run("awscompliance-recorded-demo", _record_demo_scan, "recorded")
+"""Read through this module's and ``tests/test_permissions.py``'s ``recorded`` fixture."""
+
+
 def recorded_demo_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Run ``--pyargs compliance_tests --aws-demo`` once per test run, with the recorder.
 
     Returns ``{"exit", "called", "sent", "junit", "output"}``; ``called`` and ``sent`` are
     ``[service, OperationName]`` pairs (boto3 service names).
     """
-    work = once_per_run(tmp_path_factory, "awscompliance-recorded-demo", _record_demo_scan)
+    work = RECORDED.directory(tmp_path_factory)
     return json.loads((work / "record.json").read_text())
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pytest_awscompliance.collect.selection import may_match
-from tests.shared_run import once_per_run
+from tests.shared_run import shared_run
 
 
 def requests_of(*args: str) -> tuple[int, str]:
@@ -51,12 +51,15 @@ def _collect_everything(directory: Path) -> None:
     (directory / "sent").write_text(str(requests_of("--co")[0]))
 
 
+EVERYTHING = shared_run("awscompliance-collect-everything", _collect_everything,
+                        "collection_requests")
+
+
 @pytest.fixture
 def collection_requests(tmp_path_factory: pytest.TempPathFactory) -> int:
     """What collecting the whole catalog with no selection sends: the same run for every
     selection compared with it, so made once per test run."""
-    directory = once_per_run(tmp_path_factory, "awscompliance-collect-everything",
-                             _collect_everything)
+    directory = EVERYTHING.directory(tmp_path_factory)
     return int((directory / "sent").read_text())
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.shared_run import once_per_run
+from tests.shared_run import shared_run
 
 DEMO_ARGS = ("--pyargs", "compliance_tests.storage", "compliance_tests.compute", "--aws-demo")
 """Two areas of the bundled controls: critical to medium, resources and account settings."""
@@ -67,8 +67,12 @@ def _run(directory: Path) -> None:
     (directory / RETURNCODE).write_text(str(done.returncode))
 
 
+REPORT_SCAN = shared_run(DEMO_DIR, _run, "demo")
+"""Read through each reporting test module's ``demo`` fixture."""
+
+
 def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> DemoScan:
-    """The shared demo scan (``-n 2``), run by the first test of this test run that asks."""
-    directory = once_per_run(tmp_path_factory, DEMO_DIR, _run)
+    """The shared demo scan (``-n 2``), made once per test run."""
+    directory = REPORT_SCAN.directory(tmp_path_factory)
     return DemoScan(directory, int((directory / RETURNCODE).read_text()),
                     (directory / OUTPUT).read_text())
