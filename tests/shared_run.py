@@ -90,6 +90,9 @@ def start_needed(tmp_path_factory: pytest.TempPathFactory,
     there, with the run's output.
     """
     runs = needed(items)
+    # Settle the base temporary directory here, in the calling thread: its first use (re)creates
+    # it, removing what is there, and must not race with the first test's own first use.
+    tmp_path_factory.getbasetemp()
 
     def make() -> None:
         for run in runs:
