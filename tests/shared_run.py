@@ -20,6 +20,13 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+STARTUP_ENVIRON = dict(os.environ)
+"""The environment this process started with. A run made in the background must not see what
+a test running meanwhile has monkeypatched into ``os.environ``: its children start from this
+(and from an explicit working directory, never the one a ``pytester`` test moved to)."""
+STARTUP_CWD = Path.cwd()
+"""The working directory this process started in."""
+
 DONE = ".complete"
 """Written last into a shared directory: a run that failed half-way is made again, not read."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -14,14 +13,14 @@ import pytest
 
 from pytest_awscompliance.collect.catalog import bundled_controls
 from pytest_awscompliance.demo.scenarios.containers import PUBLIC_ALLOWLIST
-from tests.shared_run import shared_run
+from tests.shared_run import STARTUP_ENVIRON, shared_run
 
 PROPERTIES = ("control_id", "severity", "account", "region", "resource", "title", "frameworks",
               "remediation")
 
 
 def offline_environ() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env = {k: v for k, v in STARTUP_ENVIRON.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID="never-used", AWS_SECRET_ACCESS_KEY="never-used",
                AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_CONFIG_FILE="/nonexistent",
                AWS_SHARED_CREDENTIALS_FILE="/nonexistent")

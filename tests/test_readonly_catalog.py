@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.aws.readonly import is_read_only
-from tests.shared_run import shared_run
+from tests.shared_run import STARTUP_ENVIRON, shared_run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -58,7 +58,7 @@ MUTATING_PREFIXES = (
 
 def offline_environ() -> dict[str, str]:
     """No real credentials and every AWS endpoint on a dead loopback port."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env = {k: v for k, v in STARTUP_ENVIRON.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID="never-used", AWS_SECRET_ACCESS_KEY="never-used",
                AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_CONFIG_FILE="/nonexistent",
                AWS_SHARED_CREDENTIALS_FILE="/nonexistent", AWS_EC2_METADATA_DISABLED="true",

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from pytest_awscompliance.collect.selection import may_match
-from tests.shared_run import shared_run
+from tests.shared_run import STARTUP_CWD, STARTUP_ENVIRON, shared_run
 
 
 def requests_of(*args: str) -> tuple[int, str]:
     out = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "compliance_tests",
                           "--aws-demo", "-q", "-p", "no:cacheprovider", *args],
-                         capture_output=True, text=True, timeout=300).stdout
+                         cwd=STARTUP_CWD, env=STARTUP_ENVIRON, capture_output=True, text=True,
+                         timeout=300).stdout
     match = re.search(r"^aws requests: (\d+) sent", out, flags=re.M)
     assert match, out
     return int(match.group(1)), out

@@ -4,7 +4,6 @@ start-up)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.shared_run import shared_run
+from tests.shared_run import STARTUP_ENVIRON, shared_run
 
 DEMO_ARGS = ("--pyargs", "compliance_tests.storage", "compliance_tests.compute", "--aws-demo")
 """Two areas of the bundled controls: critical to medium, resources and account settings."""
@@ -48,7 +47,7 @@ class DemoScan:
 
 def _environment() -> dict[str, str]:
     """This environment without AWS settings or pytest state that could leak into the scan."""
-    return {k: v for k, v in os.environ.items()
+    return {k: v for k, v in STARTUP_ENVIRON.items()
             if not k.startswith(("AWS_", "PYTEST_", "BOTO"))}
 
 
