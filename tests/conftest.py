@@ -9,6 +9,7 @@ import pytest
 from moto import mock_aws
 
 from tests.harness import MotoWorld, fake_credentials
+from tests.shared_run import start_needed
 
 
 @pytest.fixture
@@ -31,3 +32,13 @@ def offline_env(monkeypatch: pytest.MonkeyPatch) -> None:
     fake_credentials(monkeypatch)
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_runs(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Start the shared runs the selected tests need (``tests/shared_run.py``) as the first
+    test starts; the session ends once they are made, leaving no child process behind."""
+    thread = start_needed(tmp_path_factory, request.session.items)
+    yield
+    thread.join()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -14,13 +13,14 @@ import pytest
 
 from pytest_awscompliance.collect.catalog import bundled_controls
 from pytest_awscompliance.demo.scenarios.containers import PUBLIC_ALLOWLIST
+from tests.shared_run import STARTUP_ENVIRON, shared_run
 
 PROPERTIES = ("control_id", "severity", "account", "region", "resource", "title", "frameworks",
               "remediation")
 
 
 def offline_environ() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env = {k: v for k, v in STARTUP_ENVIRON.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID="never-used", AWS_SECRET_ACCESS_KEY="never-used",
                AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_CONFIG_FILE="/nonexistent",
                AWS_SHARED_CREDENTIALS_FILE="/nonexistent")
@@ -38,11 +38,13 @@ DEMO_OPTIONS = ("-o", f"aws_public_ecr_allowlist={PUBLIC_ALLOWLIST}")
 """The demo organization's own configuration (demo/scenarios TUNABLES) as ini options: what a
 replay of a demo snapshot, which runs without ``--aws-demo``, needs to judge as the demo does."""
 
-LAST_STDOUT: dict[str, str] = {}
+STDOUT = "stdout.txt"
+"""Where ``demo_scan`` keeps the scan's terminal output, beside its JUnit XML."""
 
 
 def demo_scan(tmp: Path, *args: str) -> ET.Element:
-    """Run the README's demo scan in a subprocess and return its JUnit XML root."""
+    """Run the README's demo scan in a subprocess (in ``tmp``, its output kept in ``tmp``)
+    and return its JUnit XML root."""
     xml = tmp / "compliance.xml"
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--pyargs", "compliance_tests", "--aws-demo",
@@ -50,7 +52,7 @@ def demo_scan(tmp: Path, *args: str) -> ET.Element:
         cwd=tmp, env=offline_environ(), capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode in (0, 1), proc.stdout[-3000:] + proc.stderr[-3000:]
-    LAST_STDOUT[str(tmp)] = proc.stdout
+    (tmp / STDOUT).write_text(proc.stdout)
     return ET.parse(xml).getroot()
 
 
@@ -68,14 +70,24 @@ def properties(case: ET.Element) -> dict[str, str]:
     return {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
 
 
+def _parallel_scan(directory: Path) -> None:
+    demo_scan(directory, "-n", "2")
+
+
+SERIAL = shared_run("awscompliance-demo-serial", demo_scan, "serial_dir")
+PARALLEL = shared_run("awscompliance-demo-parallel", _parallel_scan, "parallel_dir")
+
+
 @pytest.fixture(scope="module")
 def serial_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("serial")
+    """The serial demo scan's directory: one scan per test run, read by every test (and xdist
+    worker) of this module."""
+    return SERIAL.directory(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def serial_scan(serial_dir: Path) -> ET.Element:
-    return demo_scan(serial_dir)
+    return ET.parse(serial_dir / "compliance.xml").getroot()
 
 
 def test_every_testcase_carries_the_control_properties(serial_scan: ET.Element) -> None:
@@ -101,17 +113,27 @@ def test_every_bundled_control_passes_and_fails_somewhere_in_the_demo(
         assert "error" not in seen[entry.meta.id], entry.meta.id
 
 
+@pytest.fixture(scope="module")
+def parallel_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same demo scan under ``-n 2``: one per test run, like the serial one."""
+    return PARALLEL.directory(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def parallel_scan(parallel_dir: Path) -> ET.Element:
+    return ET.parse(parallel_dir / "compliance.xml").getroot()
+
+
 def test_xdist_gives_the_same_outcomes_and_requests(
-        serial_scan: ET.Element, serial_dir: Path,
-        tmp_path_factory: pytest.TempPathFactory) -> None:
-    parallel_dir = tmp_path_factory.mktemp("parallel")
-    parallel = demo_scan(parallel_dir, "-n", "2")
+        serial_scan: ET.Element, serial_dir: Path, parallel_scan: ET.Element,
+        parallel_dir: Path) -> None:
+    parallel = parallel_scan
     assert outcomes(parallel) == outcomes(serial_scan)
     assert not any("@" in name for name in outcomes(parallel))
     # Workers share the run's read cache: two workers send what one process sends.
-    serial_requests = requests_sent(LAST_STDOUT[str(serial_dir)])
+    serial_requests = requests_sent((serial_dir / STDOUT).read_text())
     assert serial_requests > 100
-    assert requests_sent(LAST_STDOUT[str(parallel_dir)]) == serial_requests
+    assert requests_sent((parallel_dir / STDOUT).read_text()) == serial_requests
 
 
 def _named_at(message: str, name: str) -> int | None:
@@ -155,19 +177,21 @@ def test_every_failing_per_resource_result_names_its_own_resource(
         assert not earlier, (own, earlier, message)
 
 
-def gallery_outcomes(tmp: Path, *args: str) -> dict[str, str]:
-    root = demo_scan(tmp, "-k", "ecr-no-public-gallery-repositories", *args)
+GALLERY = "ecr-no-public-gallery-repositories"
+
+
+def gallery_outcomes(root: ET.Element) -> dict[str, str]:
+    """The outcome of each repository the public-gallery control judged in a scan."""
     return {properties(case)["resource"].rpartition("/")[2]: outcome_of(case)
-            for case in root.iter("testcase")}
+            for case in root.iter("testcase") if properties(case)["control_id"] == GALLERY}
 
 
-def test_demo_brings_its_own_configuration_and_the_user_s_wins(tmp_path: Path) -> None:
+def test_demo_brings_its_own_configuration_and_the_user_s_wins(
+        parallel_scan: ET.Element, tmp_path: Path) -> None:
     """The README command, no option: the demo's allow-list publishes acme/docs-site on
     purpose (a passing case), acme/web-frontend fails; an allow-list the user sets wins.
-    Under xdist, since the workers judge."""
-    (tmp_path / "own").mkdir()
-    (tmp_path / "user").mkdir()
-    assert gallery_outcomes(tmp_path / "own", "-n", "2") == {"docs-site": "passed",
-                                                   "web-frontend": "failure"}
-    assert gallery_outcomes(tmp_path / "user", "-o", "aws_public_ecr_allowlist=other/*") == {
-        "docs-site": "failure", "web-frontend": "failure"}
+    Under xdist, since the workers judge: the no-option case reads the ``-n 2`` demo scan."""
+    assert gallery_outcomes(parallel_scan) == {"docs-site": "passed",
+                                               "web-frontend": "failure"}
+    user = demo_scan(tmp_path, "-k", GALLERY, "-o", "aws_public_ecr_allowlist=other/*")
+    assert gallery_outcomes(user) == {"docs-site": "failure", "web-frontend": "failure"}

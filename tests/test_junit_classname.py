@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.harness import CONTROLS_DIR, FAILING, MotoWorld, scan
-from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
+from tests.reporting.demo_run import DemoScan, demo_scan
 
 
 def _controls_package(root: Path) -> Path:
@@ -63,7 +63,7 @@ def test_non_controls_keep_pytests_classname(pytester: pytest.Pytester) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoScan:
-    return demo_scan(tmp_path_factory.getbasetemp() / DEMO_DIR, workers=2)
+    return demo_scan(tmp_path_factory)
 
 
 def test_demo_classnames_under_xdist(demo: DemoScan) -> None:

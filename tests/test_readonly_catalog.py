@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from filelock import FileLock
 
 from pytest_awscompliance.aws.readonly import is_read_only
+from tests.shared_run import STARTUP_ENVIRON, shared_run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -58,12 +58,30 @@ MUTATING_PREFIXES = (
 
 def offline_environ() -> dict[str, str]:
     """No real credentials and every AWS endpoint on a dead loopback port."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env = {k: v for k, v in STARTUP_ENVIRON.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID="never-used", AWS_SECRET_ACCESS_KEY="never-used",
                AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_CONFIG_FILE="/nonexistent",
                AWS_SHARED_CREDENTIALS_FILE="/nonexistent", AWS_EC2_METADATA_DISABLED="true",
                PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])))
     return env
+
+
+def _record_demo_scan(work: Path) -> None:
+    junit = work / "junit.xml"
+    proc = subprocess.run(
+        [sys.executable, "-c", RECORDER, str(work / "raw.json"),
+         "--pyargs", "compliance_tests", "--aws-demo", "-p", "no:cacheprovider",
+         "-p", "no:randomly", f"--junitxml={junit}", "-o", "junit_family=xunit2",
+         "-rfE"],
+        cwd=work, env=offline_environ(), capture_output=True, text=True, timeout=900,
+    )
+    data = json.loads((work / "raw.json").read_text())
+    data.update(junit=str(junit), output=proc.stdout + proc.stderr)
+    (work / "record.json").write_text(json.dumps(data))
+
+
+RECORDED = shared_run("awscompliance-recorded-demo", _record_demo_scan, "recorded")
+"""Read through this module's and ``tests/test_permissions.py``'s ``recorded`` fixture."""
 
 
 def recorded_demo_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
@@ -72,26 +90,8 @@ def recorded_demo_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, An
     Returns ``{"exit", "called", "sent", "junit", "output"}``; ``called`` and ``sent`` are
     ``[service, OperationName]`` pairs (boto3 service names).
     """
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # shared by the workers of this run
-    work = root / "awscompliance-recorded-demo"
-    record = work / "record.json"
-    with FileLock(str(work) + ".lock"):
-        if not record.exists():
-            work.mkdir(exist_ok=True)
-            junit = work / "junit.xml"
-            proc = subprocess.run(
-                [sys.executable, "-c", RECORDER, str(work / "raw.json"),
-                 "--pyargs", "compliance_tests", "--aws-demo", "-p", "no:cacheprovider",
-                 "-p", "no:randomly", f"--junitxml={junit}", "-o", "junit_family=xunit2",
-                 "-rfE"],
-                cwd=work, env=offline_environ(), capture_output=True, text=True, timeout=900,
-            )
-            data = json.loads((work / "raw.json").read_text())
-            data.update(junit=str(junit), output=proc.stdout + proc.stderr)
-            record.write_text(json.dumps(data))
-    return json.loads(record.read_text())
+    work = RECORDED.directory(tmp_path_factory)
+    return json.loads((work / "record.json").read_text())
 
 
 @pytest.fixture(scope="module")

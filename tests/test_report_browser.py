@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.model.severity import RANK
-from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
+from tests.reporting.demo_run import DemoScan, demo_scan
 
 APT_LINE = "apt-get update && apt-get install -y chromium"
 KNOWN_PATHS: tuple[str, ...] = ("/usr/bin/chromium",)
@@ -93,7 +93,7 @@ def run_chromium(binary: str, profile: Path, *args: str) -> subprocess.Completed
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoScan:
-    return demo_scan(tmp_path_factory.getbasetemp() / DEMO_DIR, workers=2)
+    return demo_scan(tmp_path_factory)
 
 
 def probe(binary: str, report: Path, tmp_path: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from botocore.validate import validate_parameters
 
 from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting import asff, ocsf
-from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
+from tests.reporting.demo_run import DemoScan, demo_scan
 from tests.reporting.fakes import write_controls
 
 BASE = ControlResult(control_id="ec2-imdsv2", severity="high", account="111111111111",
@@ -213,7 +213,7 @@ def test_missing_directory_is_a_usage_error(pytester: pytest.Pytester) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoScan:
-    return demo_scan(tmp_path_factory.getbasetemp() / DEMO_DIR, workers=2)
+    return demo_scan(tmp_path_factory)
 
 
 def test_demo_scan_batches_are_valid_for_batch_import(demo: DemoScan,

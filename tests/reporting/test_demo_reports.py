@@ -15,14 +15,14 @@ import pytest
 import xmlschema
 
 from pytest_awscompliance.model import properties
-from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
+from tests.reporting.demo_run import DemoScan, demo_scan
 
 DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoScan:
-    return demo_scan(tmp_path_factory.getbasetemp() / DEMO_DIR, workers=2)
+    return demo_scan(tmp_path_factory)
 
 
 def without_testcase_properties(path: Path) -> bytes:

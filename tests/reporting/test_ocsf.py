@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from pytest_awscompliance.model.results import ControlResult
 from pytest_awscompliance.reporting import ocsf
-from tests.reporting.demo_run import DEMO_DIR, DemoScan, demo_scan
+from tests.reporting.demo_run import DemoScan, demo_scan
 
 SCHEMA = Path(__file__).parent.parent / "data" / "ocsf-detection-finding.schema.json"
 OUTCOMES = ("passed", "failed", "error", "waived", "skipped")
@@ -153,7 +153,7 @@ def validator() -> jsonschema.Draft7Validator:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoScan:
-    return demo_scan(tmp_path_factory.getbasetemp() / DEMO_DIR, workers=2)
+    return demo_scan(tmp_path_factory)
 
 
 def fakes() -> list[dict[str, Any]]:
