@@ -8,8 +8,13 @@ import hypothesis  # noqa: F401 - imported once here, not again in every inline 
 import pytest
 from moto import mock_aws
 
+from pytest_awscompliance.demo.ast_lock import serialize_ast_parsing
 from tests.harness import MotoWorld, fake_credentials
 from tests.shared_run import start_needed
+
+# In-process moto builds its routers with ast.parse in the scans' reading threads while
+# pytest parses sources on the main thread: CPython 3.11's race (demo/ast_lock.py).
+serialize_ast_parsing()
 
 
 @pytest.fixture
