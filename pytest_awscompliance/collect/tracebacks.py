@@ -5,7 +5,11 @@ from __future__ import annotations
 import inspect
 
 import pytest
-from _pytest._code import Traceback
+
+try:  # pytest's own class (private): without it, pytest cuts the traceback as it always did
+    from _pytest._code import Traceback
+except ImportError:  # pragma: no cover - a pytest that moved it
+    Traceback = None  # type: ignore[assignment,misc]
 
 
 def start_at_test_function(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException] | None
@@ -20,7 +24,7 @@ def start_at_test_function(item: pytest.Item, excinfo: pytest.ExceptionInfo[Base
     at once: what it shows is unchanged. ``--fulltrace`` and ``--tb=native`` (which shows
     every frame) keep them all.
     """
-    if (excinfo is None or item.config.getoption("fulltrace", False)
+    if (excinfo is None or Traceback is None or item.config.getoption("fulltrace", False)
             or item.config.getoption("tbstyle", "auto") == "native"):
         return
     function = getattr(item, "obj", None)
