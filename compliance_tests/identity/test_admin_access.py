@@ -144,21 +144,18 @@ def test_policy_has_no_service_wildcard(iam_policy, aws):
 
 
 CLOUDSHELL = "AWSCloudShellFullAccess"
-CLOUDSHELL_TITLE = "AWSCloudShellFullAccess is not attached to anyone"
-CLOUDSHELL_FRAMEWORKS = {"cis-aws-3.0": "1.22", "cis-aws-7.0": "2.20",
-                         "aws-securityhub": "IAM.27"}
-CLOUDSHELL_REMEDIATION = ("aws iam detach-user-policy / detach-group-policy / "
-                          "detach-role-policy --policy-arn "
-                          "arn:aws:iam::aws:policy/AWSCloudShellFullAccess ...")
+CLOUDSHELL_CONTROL = pytest.mark.control(
+    "iam-cloudshell-full-access-not-attached",
+    title="AWSCloudShellFullAccess is not attached to anyone",
+    frameworks={"cis-aws-3.0": "1.22", "cis-aws-7.0": "2.20", "aws-securityhub": "IAM.27"},
+    remediation="aws iam detach-user-policy / detach-group-policy / detach-role-policy "
+    "--policy-arn arn:aws:iam::aws:policy/AWSCloudShellFullAccess ...",
+)
+"""One control, two tests: groups (iam_group) and users and roles (iam_principal)."""
 
 
 @pytest.mark.severity("medium")
-@pytest.mark.control(
-    "iam-cloudshell-full-access-not-attached",
-    title=CLOUDSHELL_TITLE,
-    frameworks=CLOUDSHELL_FRAMEWORKS,
-    remediation=CLOUDSHELL_REMEDIATION,
-)
+@CLOUDSHELL_CONTROL
 def test_group_has_no_cloudshell_full_access(iam_group, aws):
     """One test per user and role (iam_principal) and per group (iam_group): each fails
     when AWSCloudShellFullAccess is attached to it (ListEntitiesForPolicy, read once per
@@ -169,12 +166,7 @@ def test_group_has_no_cloudshell_full_access(iam_group, aws):
 
 
 @pytest.mark.severity("medium")
-@pytest.mark.control(
-    "iam-cloudshell-full-access-not-attached",
-    title=CLOUDSHELL_TITLE,
-    frameworks=CLOUDSHELL_FRAMEWORKS,
-    remediation=CLOUDSHELL_REMEDIATION,
-)
+@CLOUDSHELL_CONTROL
 def test_principal_has_no_cloudshell_full_access(iam_principal, aws):
     holders = policy_entities(aws, CLOUDSHELL)[iam_principal.kind]
     assert iam_principal.principal_name not in holders, (
