@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +36,7 @@ from pytest_awscompliance.collect.state import (
     scan_of,
 )
 from pytest_awscompliance.engine import prefetch, snapshot
-from pytest_awscompliance.engine.cache import ReadCache
+from pytest_awscompliance.engine.cache import ReadCache, shared_cache_dir
 from pytest_awscompliance.inventory import bundled
 from pytest_awscompliance.model import markers
 from pytest_awscompliance.model.errors import AwsApiError
@@ -127,28 +125,6 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(state.error)
     if _uses_xdist(config) and config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "awscompliance-xdist")
-
-
-MEMORY_FS = Path("/dev/shm")
-MEMORY_FS_ROOM = 1 << 30  # bytes free on it, or the cache goes to the system temp dir
-
-
-def shared_cache_dir(memory_fs: Path = MEMORY_FS) -> Path:
-    """A new directory for the xdist workers' shared read cache, removed at the end.
-
-    Every distinct read is a small JSON file plus its lock file, written once and read by
-    each worker: thousands of files for a large organization. On a memory file system
-    (``/dev/shm``, where there is room) creating and reading them costs about 20 us each,
-    against 1 ms on the container file system this was measured on
-    (docs/performance.md, "Sharding and xdist"); elsewhere the system temp dir is used.
-    """
-    try:
-        stats = os.statvfs(memory_fs)
-        if stats.f_bavail * stats.f_frsize >= MEMORY_FS_ROOM and os.access(memory_fs, os.W_OK):
-            return Path(tempfile.mkdtemp(prefix="awscompliance-", dir=memory_fs))
-    except OSError:
-        pass
-    return Path(tempfile.mkdtemp(prefix="awscompliance-"))
 
 
 def load_snapshot(state: ScanState) -> None:

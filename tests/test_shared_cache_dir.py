@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from pytest_awscompliance.plugin import shared_cache_dir
+from pytest_awscompliance.engine.cache import shared_cache_dir
 
 
 def test_on_a_memory_file_system_with_room(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import os
+import tempfile
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -24,6 +25,27 @@ from typing import Any
 from filelock import FileLock
 
 from pytest_awscompliance.model.errors import AwsApiError
+
+MEMORY_FS = Path("/dev/shm")
+MEMORY_FS_ROOM = 1 << 30  # bytes free on it, or the cache goes to the system temp dir
+
+
+def shared_cache_dir(memory_fs: Path = MEMORY_FS) -> Path:
+    """A new directory for the xdist workers' shared read cache, removed at the end.
+
+    Every distinct read is a small JSON file plus its lock file, written once and read by
+    each worker: thousands of files for a large organization. On a memory file system
+    (``/dev/shm``, where there is room) creating and reading them costs about 20 us each,
+    against 1 ms on the container file system this was measured on
+    (docs/performance.md, "Sharding and xdist"); elsewhere the system temp dir is used.
+    """
+    try:
+        stats = os.statvfs(memory_fs)
+        if stats.f_bavail * stats.f_frsize >= MEMORY_FS_ROOM and os.access(memory_fs, os.W_OK):
+            return Path(tempfile.mkdtemp(prefix="awscompliance-", dir=memory_fs))
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="awscompliance-"))
 
 
 def encode(value: Any) -> Any:
