@@ -13,7 +13,13 @@ from pytest_awscompliance.aws import redact
 from pytest_awscompliance.aws.clients import RequestCounter
 from pytest_awscompliance.aws.sessions import Credentials, assume_roles
 from pytest_awscompliance.aws.targets import Plan, select_shard
-from pytest_awscompliance.collect import lookahead, outcomes, parametrize, tracebacks
+from pytest_awscompliance.collect import (
+    account_order,
+    lookahead,
+    outcomes,
+    parametrize,
+    tracebacks,
+)
 from pytest_awscompliance.collect.fixtures import (  # noqa: F401 - registered as plugin fixtures
     aws,
     aws_account,
@@ -263,6 +269,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+    account_order.order(config, state.settings, items)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -287,6 +294,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if is_worker(session.config) and state.runtime is not None and state.cache_dir:
         state.runtime.after_collection()
     if state.runtime is not None:
+        account_order.start(session, state.settings, state.runtime.release)
         state.runtime.collection_done()
     lookahead.start(session, state)
 
@@ -315,6 +323,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     finally:
         if info is not None:
             item.user_properties.clear()
+        account_order.finished(item)
 
 
 PROPERTIES = PropertyTable()

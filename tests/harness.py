@@ -94,7 +94,8 @@ class ScanResult:
 
 
 def scan(pytester: pytest.Pytester, *paths: str, accounts: Iterable[str] = (PASSING, FAILING),
-         regions: Iterable[str] = (REGION,), args: Iterable[str] = ()) -> ScanResult:
+         regions: Iterable[str] = (REGION,), args: Iterable[str] = (),
+         plugins: Iterable[Any] = ()) -> ScanResult:
     """Run controls in-process against moto accounts reached by assuming ``audit``."""
     argv = [*paths, "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
             "--aws-role-name", AUDIT_ROLE]
@@ -102,7 +103,7 @@ def scan(pytester: pytest.Pytester, *paths: str, accounts: Iterable[str] = (PASS
         argv += ["--aws-account", account]
     for region in regions:
         argv += ["--aws-region", region]
-    reprec = pytester.inline_run(*argv, *args)
+    reprec = pytester.inline_run(*argv, *args, plugins=list(plugins))
     result = ScanResult()
     for report in reprec.getreports("pytest_runtest_logreport"):
         name = report.nodeid.split("::")[-1]

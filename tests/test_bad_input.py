@@ -115,6 +115,8 @@ CASES: dict[str, Case] = {
     "retry-mode-in-ini": Case(("-o", "aws_retry_mode=fast"), "ini aws_retry_mode: 'fast'"),
     "lookahead-in-ini-not-a-boolean": Case(("-o", "aws_lookahead=maybe"),
                                            "ini aws_lookahead: invalid truth value"),
+    "account-order-in-ini-not-a-boolean": Case(("-o", "aws_account_order=maybe"),
+                                               "ini aws_account_order: invalid truth value"),
     "shard-in-ini": Case(("-o", "aws_shard=0/4"), "ini aws_shard: '0/4'"),
     "tunable-not-a-number": Case(("-o", "aws_log_retention_days=year"),
                                  "ini aws_log_retention_days: 'year' is not a whole number"),

@@ -99,6 +99,10 @@ class AccountClients:
                 self._clients[key] = client
             return client
 
+    def __len__(self) -> int:
+        """How many clients this account holds now."""
+        return len(self._clients)
+
     def forget_clients(self) -> None:
         """Drop the clients made so far (the session and its credentials stay)."""
         with self._lock:

@@ -6,6 +6,7 @@ import ctypes
 import gc
 import os
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -65,6 +66,8 @@ class Runtime:
         for access in plan.accounts:
             self.clients.add(access)
         self._homes = {a.account_id: a.home_region for a in plan.accounts}
+        self._memos: dict[str, dict[str, Any]] = {}
+        self._memo_lock = threading.Lock()
         self.in_flight = InFlight()
         self.pool = ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT,
                                        thread_name_prefix="awscompliance")
@@ -95,6 +98,20 @@ class Runtime:
         allocations trigger do not walk it again and again (small benchmark scan: scanner
         CPU 5.1-5.8 s -> 3.5-4.2 s, peak RSS +7 MB)."""
         gc.freeze()
+
+    def account_memo(self, account_id: str) -> dict[str, Any]:
+        """What the facts layer built from one account's answers (its IAM directory...),
+        kept until the account is released."""
+        with self._memo_lock:
+            return self._memos.setdefault(account_id, {})
+
+    def release(self, account_id: str) -> None:
+        """The account's tests are done: drop its clients and memos. Its answers stay in
+        the read cache, so a later read of the account (another account's control looking
+        across) sends nothing again; it only builds a client again."""
+        self.clients.account(account_id).forget_clients()
+        with self._memo_lock:
+            self._memos.pop(account_id, None)
 
     def home_region(self, account_id: str) -> str:
         return self._homes[account_id]

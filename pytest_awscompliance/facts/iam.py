@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import weakref
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,8 +17,9 @@ from pytest_awscompliance.facts.organizations import scp_levels
 from pytest_awscompliance.inventory.iam import authorization_details
 from pytest_awscompliance.model.errors import AwsApiError
 
-_DIRECTORIES: weakref.WeakKeyDictionary[Any, dict[str, Directory]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+DIRECTORY = "iam-directory"
+"""The account memo key of the account's ``Directory`` (``Runtime.account_memo``)."""
 
 
 def now() -> datetime:
@@ -56,9 +56,8 @@ def aws_policy_document(aws: AwsContext, arn: str) -> dict[str, Any] | None:
 
 def directory(aws: AwsContext) -> Directory:
     """Every user, group, role and customer-managed policy of the account (built once)."""
-    with _LOCK:
-        per_account = _DIRECTORIES.setdefault(aws.runtime, {})
-        found = per_account.get(aws.account_id)
+    memo = aws.runtime.account_memo(aws.account_id)
+    found = memo.get(DIRECTORY)
     if found is not None:
         return found
     details = authorization_details(aws)
@@ -70,7 +69,7 @@ def directory(aws: AwsContext) -> Directory:
     # ... and the scanned regions' launch configurations and templates (errors propagate).
     found.cache["launch-sources"] = lambda: launch_sources(aws)
     with _LOCK:
-        return _DIRECTORIES.setdefault(aws.runtime, {}).setdefault(aws.account_id, found)
+        return memo.setdefault(DIRECTORY, found)
 
 
 def policy_entities(aws: AwsContext, aws_policy_name: str) -> dict[str, list[str]]:

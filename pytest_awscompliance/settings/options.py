@@ -78,6 +78,7 @@ class Settings:
     shard: tuple[int, int] | None = None
     retry_mode: str = "standard"
     lookahead: bool = True
+    account_order: bool = True
     tunables: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -146,10 +147,16 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--aws-no-lookahead", action="store_true", default=False,
                     help="run each bundled control only in its turn, not also ahead of it "
                          "for its first reads. ini: aws_lookahead = false")
+    group.addoption("--aws-collection-order", action="store_true", default=False,
+                    help="without xdist, run the tests in collection order (control by "
+                         "control) instead of account by account, each account's clients "
+                         "let go after its last test. ini: aws_account_order = false")
 
     parser.addini("aws_shard", "default for --aws-shard", default="")
     parser.addini("aws_lookahead", "run the bundled controls' first reads ahead "
                   "(--aws-no-lookahead turns it off)", type="bool", default=True)
+    parser.addini("aws_account_order", "without xdist, run account by account "
+                  "(--aws-collection-order turns it off)", type="bool", default=True)
     parser.addini("aws_retry_mode", "default for --aws-retry-mode", default="standard")
     parser.addini("aws_profiles", "default for --aws-profile", type="linelist", default=[])
     parser.addini("aws_accounts", "default for --aws-account", type="linelist", default=[])
@@ -222,6 +229,8 @@ def load_settings(config: pytest.Config) -> Settings:
         shard=shard,
         retry_mode=_pick(opt("aws_retry_mode"), config.getini("aws_retry_mode")) or "standard",
         lookahead=not opt("aws_no_lookahead") and _ini_bool(config, "aws_lookahead"),
+        account_order=(not opt("aws_collection_order")
+                       and _ini_bool(config, "aws_account_order")),
         tunables=tunables,
     )
     sources = {
