@@ -19,7 +19,7 @@ from pytest_awscompliance.model.markers import ControlMeta, ControlTable
 from pytest_awscompliance.settings.options import Settings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemInfo:
     """The control an item runs and what it looks at. Plain strings: safe across xdist.
 

@@ -20,9 +20,11 @@ OUTCOMES: tuple[str, ...] = ("passed", "failed", "error", "waived", "skipped")
 WAIVED_PREFIX = "waived:"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ControlResult:
-    """What a control found on one target: plain strings, safe to print, escape and dump."""
+    """What a control found on one target: plain strings, safe to print, escape and dump.
+
+    One per test, kept to the end of the run: slots, not a ``__dict__`` each."""
 
     control_id: str
     severity: str
