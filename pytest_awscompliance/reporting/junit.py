@@ -175,8 +175,24 @@ class TestcaseSpool:
         text = made.encode("utf-8")
         self.file.write(text)
         reporter.__dict__.clear()  # pytest's closure over the element goes with it
-        setattr(reporter, SPOOLED, (self.size, len(text)))
+        self._spooled(reporter, self.size, len(text))
         self.size += len(text)
+
+    def _spooled(self, reporter: Any, at: int, size: int) -> None:
+        """Mark ``reporter`` spooled at ``at``. When it is the last in pytest's order (a run
+        without xdist, where each test's reporter is made after the one before is finished)
+        it is replaced there by a placeholder, or the placeholder before it grows: 27,830
+        reporters are not kept to the end to stand for their own bytes."""
+        ordered = self.xml.node_reporters_ordered
+        if not ordered or ordered[-1] is not reporter:
+            setattr(reporter, SPOOLED, (at, size))
+            return
+        last = ordered[-2] if len(ordered) > 1 else None
+        if isinstance(last, _Placeholder) and last.at + last.size == at:
+            last.size += size
+            ordered.pop()
+        else:
+            ordered[-1] = _Placeholder(at, size)
 
     def ordered_with_placeholders(self) -> list[Any]:
         """pytest's reporters in order, each run of contiguous spooled ones as one placeholder."""
