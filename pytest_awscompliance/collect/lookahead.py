@@ -21,6 +21,7 @@ their turn. Nothing is run ahead when a run may stop early (``-x``, ``--maxfail`
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -114,7 +115,7 @@ class Lookahead:
         """On an xdist worker: run ahead only in the account of the running test."""
         self.depth = depth
         self.lanes = worth_running_ahead(items)
-        self.positions = {id(item): index for index, item in enumerate(items)}
+        self._cursor = 0
         self.pool = ThreadPoolExecutor(max_workers=depth,
                                        thread_name_prefix="awscompliance-ahead")
         self._started: set[int] = set()
@@ -122,7 +123,7 @@ class Lookahead:
 
     def advance(self, item: pytest.Item) -> None:
         """``item`` starts: top up the tests running ahead from those after it."""
-        position = self.positions.get(id(item))
+        position = self.position(item)
         if position is None:
             return
         lane = self.lanes.get(item_account(item) if self.per_account else None, [])
@@ -136,6 +137,17 @@ class Lookahead:
             self._started.add(index)
             self._pending.append(self.pool.submit(run_ahead, self.items[index],
                                                   self.running))
+
+    def position(self, item: pytest.Item) -> int | None:
+        """Where ``item`` is in the collection. Tests run in that order (on an xdist worker,
+        each account's in that order), so the search goes on from the last one found: no
+        table of 27,830 positions is kept for it."""
+        items, start = self.items, self._cursor
+        for index in itertools.chain(range(start, len(items)), range(start)):
+            if items[index] is item:
+                self._cursor = index
+                return index
+        return None
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

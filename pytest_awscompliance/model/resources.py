@@ -1,4 +1,7 @@
-"""Typed, frozen views of AWS resources: the fields controls read, plus the raw item."""
+"""Typed, frozen views of AWS resources: the fields controls read, plus the raw item.
+
+Slots, not a ``__dict__`` each: an organization has tens of thousands of them, kept for the
+whole run (a subclass of yours without slots works as before, with its own ``__dict__``)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resource:
     """Something a control judges. ``id`` is stable and readable: ``account/region/name``."""
 
@@ -25,12 +28,12 @@ class Resource:
         return self.arn
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bucket(Resource):
     created: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MetadataOptions:
     http_tokens: str | None
     http_endpoint: str | None
@@ -46,14 +49,14 @@ class MetadataOptions:
         return cls(data.get("HttpTokens"), data.get("HttpEndpoint"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Instance(Resource):
     state: str = ""
     metadata_options: MetadataOptions = MetadataOptions(None, None)
     instance_profile_arn: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class User(Resource):
     user_id: str = ""
     created: datetime | None = None
@@ -61,7 +64,7 @@ class User(Resource):
     permissions_boundary_arn: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role(Resource):
     path: str = "/"
     created: datetime | None = None
@@ -73,14 +76,14 @@ class Role(Resource):
         return self.path.startswith("/aws-service-role/")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Group(Resource):
     group_id: str = ""
     path: str = "/"
     created: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Principal(Resource):
     """An IAM user or role. ``name`` is ``user/<name>`` or ``role/<name>`` (a user and a role
     may share a name); ``principal_name`` is the bare name."""
@@ -104,7 +107,7 @@ INLINE_POLICY_MARK = "#inline-policy/"
 name (``arn:aws:iam::111122223333:role/app#inline-policy/s3-write``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InlinePolicy(Resource):
     """An inline policy of a user, group or role. ``name`` is ``<kind>/<owner>/<policy>``
     (``role/app/s3-write``); ``arn`` is the owner's ARN + ``#inline-policy/<policy>``."""
@@ -124,7 +127,7 @@ class InlinePolicy(Resource):
         return f"inline policy {self.name}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ManagedPolicy(Resource):
     """A customer-managed IAM policy (the document is read by the controls that need it)."""
 
@@ -134,14 +137,14 @@ class ManagedPolicy(Resource):
     attachment_count: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Repository(Resource):
     uri: str = ""
     scan_on_push: bool = False
     tag_mutability: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublicRepository(Resource):
     """An ECR Public (gallery) repository; ``region`` is us-east-1, where ECR Public lives."""
 
@@ -149,7 +152,7 @@ class PublicRepository(Resource):
     created: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberAccount(Resource):
     """A member account of an organization, as its management account lists it.
 
@@ -163,7 +166,7 @@ class MemberAccount(Resource):
     status: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trail(Resource):
     home_region: str = ""
     multi_region: bool = False
@@ -174,27 +177,27 @@ class Trail(Resource):
     cloudwatch_log_group_arn: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecurityGroup(Resource):
     group_id: str = ""
     vpc_id: str | None = None
     ingress: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Vpc(Resource):
     is_default: bool = False
     cidr: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LaunchTemplate(Resource):
     template_id: str = ""
     default_version: int = 0
     latest_version: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LaunchConfiguration(Resource):
     """An Auto Scaling launch configuration that at least one group launches from."""
 
@@ -203,7 +206,7 @@ class LaunchConfiguration(Resource):
     """The Auto Scaling groups that use it, sorted."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogGroup(Resource):
     retention_days: int | None = None
     kms_key_id: str | None = None
