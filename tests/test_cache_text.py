@@ -14,7 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_awscompliance.engine.cache import MissingFromSnapshot, ReadCache, read_key
+from pytest_awscompliance.engine.cache import (
+    MissingFromSnapshot,
+    ReadCache,
+    encode,
+    entry_text,
+    read_key,
+)
 from pytest_awscompliance.model.errors import AwsApiError
 
 WHEN = datetime(2026, 12, 2, 3, 4, 5, 678901, tzinfo=UTC)
@@ -57,7 +63,20 @@ def test_answers_come_back_as_they_were_and_are_held_as_text() -> None:
     assert type(first["Users"][0]["Blob"]) is bytes
     assert first["Users"][0]["PasswordLastUsed"].utcoffset() == timedelta(hours=-5)
     assert len(calls) == 1
-    assert all(type(text) is str for text, _ in vars(cache)["_memory"].values())
+    assert all(type(text) in (str, bytes) for text, _ in vars(cache)["_memory"].values())
+
+
+def test_a_long_answer_is_held_compressed_and_comes_back_the_same() -> None:
+    cache = ReadCache()
+    many = {"Users": [dict(EXPECTED["Users"][0], UserName=f"user-{n}") for n in range(40)]}
+    calls, fetch = counted(many)
+    first = cache.get("long", fetch, label="iam:ListUsers")
+    (held, _), = vars(cache)["_memory"].values()
+    assert type(held) is bytes and len(held) < len(entry_text({"ok": encode(many)})) / 4
+    assert first == many == cache.get("long", fetch, label="iam:ListUsers")
+    assert first["Users"][7]["PasswordLastUsed"].utcoffset() == timedelta(hours=-5)
+    assert len(calls) == 1
+    assert cache.entries()["long"] == {"ok": encode(many)}  # snapshots see the text
 
 
 def test_every_read_gets_its_own_copy() -> None:

@@ -4,9 +4,11 @@ Entries live in memory and, when a run directory is given, in one JSON file each
 under a file lock so that xdist workers share them instead of repeating the call. Errors
 are remembered too, so every worker reports the same ERROR for the same failed read.
 
-In memory an entry is its compact JSON text, as in the files: a process holds strings, not
-trees of Python objects, and each read parses its own fresh copy of the answer (controls
-never share a mutable answer) with the C parser, datetimes and bytes revived by a hook.
+In memory an entry is its compact JSON text, as in the files (zlib-compressed when it is
+long: listings are most of a scan's answers and shrink several times): a process holds
+strings, not trees of Python objects, and each read parses its own fresh copy of the answer
+(controls never share a mutable answer) with the C parser, datetimes and bytes revived by a
+hook.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import os
 import tempfile
 import threading
+import zlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -82,6 +85,19 @@ def decoder_for(text: str) -> json.JSONDecoder:
     return _REVIVING if '"$dt"' in text or '"$b64"' in text else _PLAIN
 
 
+COMPRESS_FROM = 512
+"""Entries of this many characters and more are held compressed in memory."""
+
+
+def held(text: str) -> str | bytes:
+    """How an entry's text is held in memory: as is, or compressed when long."""
+    return zlib.compress(text.encode(), 1) if len(text) >= COMPRESS_FROM else text
+
+
+def text_of(value: str | bytes) -> str:
+    return value if isinstance(value, str) else zlib.decompress(value).decode()
+
+
 def entry_text(entry: dict[str, Any]) -> str:
     """An entry (``{"ok": encoded}`` or ``{"error": ...}``) as compact JSON text."""
     return json.dumps(entry, separators=(",", ":"))
@@ -106,7 +122,7 @@ class ReadCache:
     def __init__(self, directory: Path | None = None, *, offline: bool = False):
         self.directory = directory
         self.offline = offline
-        self._memory: dict[str, tuple[str, json.JSONDecoder]] = {}  # JSON text, its decoder
+        self._memory: dict[str, tuple[str | bytes, json.JSONDecoder]] = {}  # held text, decoder
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -121,14 +137,16 @@ class ReadCache:
 
     def get(self, key: str, fetch: Callable[[], Any], *, label: str) -> Any:
         """Return the answer to ``key``, calling ``fetch`` only if nobody has yet."""
-        held = self._memory.get(key)
-        if held is None:
+        found = self._memory.get(key)
+        if found is None:
             with self._lock_for(key):
-                held = self._memory.get(key)
-                if held is None:
+                found = self._memory.get(key)
+                if found is None:
                     text = self._load_or_fetch(key, fetch, label)
-                    held = self._memory[key] = (text, decoder_for(text))
-        entry = held[1].decode(held[0])
+                    found = self._memory[key] = (held(text), decoder_for(text))
+            with self._guard:  # filled: nobody needs the key's lock again
+                self._locks.pop(key, None)
+        entry = found[1].decode(text_of(found[0]))
         if "error" in entry:
             raise AwsApiError.from_dict(entry["error"])
         return entry["ok"]
@@ -166,8 +184,8 @@ class ReadCache:
         """Every answer known to this process, plus those other workers stored, as JSON-safe
         entries (``{"ok": encoded}`` or ``{"error": ...}``, what snapshots record)."""
         found: dict[str, dict[str, Any]] = {}
-        for key, (text, _) in list(self._memory.items()):
-            found[key] = json.loads(text)
+        for key, (value, _) in list(self._memory.items()):
+            found[key] = json.loads(text_of(value))
             found[key].pop("key", None)  # read from a worker's file
         if self.directory is not None:
             for path in sorted(self.directory.glob("*.json")):
@@ -188,4 +206,4 @@ class ReadCache:
         """Seed the cache with recorded answers (snapshot replay)."""
         for key, entry in entries.items():
             text = entry_text(entry)
-            self._memory[key] = (text, decoder_for(text))
+            self._memory[key] = (held(text), decoder_for(text))
