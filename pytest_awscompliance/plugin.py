@@ -15,6 +15,7 @@ from pytest_awscompliance.aws.sessions import Credentials, assume_roles
 from pytest_awscompliance.aws.targets import Plan, select_shard
 from pytest_awscompliance.collect import (
     account_order,
+    discovery_ahead,
     lookahead,
     outcomes,
     parametrize,
@@ -274,10 +275,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection(session: pytest.Session) -> None:
-    """Under xdist the workers discover: say so on the controller before they start."""
+    """Under xdist the workers discover: say so on the controller before they start.
+    Without it, discovery of the bundled catalog's types starts here, all at once."""
     state = session.config.stash.get(SCAN, None)
     if state is not None and state.plan is not None and _uses_xdist(session.config):
         discovery_progress(session.config, state)
+    if state is not None:
+        discovery_ahead.start(session, state)
 
 
 def discovery_progress(config: pytest.Config, state: ScanState) -> None:
