@@ -28,8 +28,11 @@ from pytest_awscompliance.collect.state import ScanState, inventory_or_none
 from pytest_awscompliance.settings.options import Settings
 from pytest_awscompliance.settings.xdist import is_worker
 
-TYPES_AT_ONCE = 6
-"""Types discovered at the same time (each lists its targets with the pool's threads)."""
+TYPES_AT_ONCE = 32
+"""Types discovered at the same time: all of the catalog's (each lists its targets in its own
+threads; the requests in flight stay bounded per service by ``engine/inflight.py``). At
+10 x 2 x 50, 50 ms: collection + discovery 14.9 s one type at a time, 13.0 s six at once,
+11.9 s all at once."""
 
 
 def package_dir(package: str = PACKAGE) -> Path | None:
