@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,32 @@ def add_hook(monkeypatch: pytest.MonkeyPatch, hook: clients.ClientHook) -> None:
         monkeypatch.setenv("PYTEST_PLUGINS", ",".join(filter(None, [plugins, __name__])))
         monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
             filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+
+
+Sent = tuple[str, str, str, str]
+"""One request a scan's client sent: account, method, URL and body, the sending thread."""
+
+
+def record_requests(monkeypatch: pytest.MonkeyPatch) -> list[Sent]:
+    """Every request the scan's clients send, in the order sent (thread-safe)."""
+    sent: list[Sent] = []
+    lock = threading.Lock()
+
+    def record(client: Any, account: str, service: str, region: str) -> None:
+        def before_send(request: Any, **_: Any) -> None:
+            body = request.body if isinstance(request.body, bytes | str) else b""
+            with lock:
+                sent.append((account, request.method, f"{request.url} {body!r}",
+                             threading.current_thread().name))
+        client.meta.events.register("before-send", before_send)
+
+    add_hook(monkeypatch, record)
+    return sent
+
+
+def distinct_requests(sent: list[Sent]) -> Counter[tuple[str, str, str]]:
+    """How many times each (account, method, URL and body) was sent."""
+    return Counter((account, method, url) for account, method, url, _ in sent)
 
 
 def on_base_sessions(monkeypatch: pytest.MonkeyPatch,

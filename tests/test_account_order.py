@@ -3,8 +3,6 @@ last test: the same outcomes and requests as in collection order."""
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
 from typing import Any
 
 import pytest
@@ -14,7 +12,7 @@ from pytest_awscompliance.collect.items import ITEM_INFO, ItemInfo
 from pytest_awscompliance.collect.state import SCAN
 from pytest_awscompliance.model.markers import ControlMeta
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
-from tests.stubs import add_hook
+from tests.stubs import distinct_requests, record_requests
 
 S3_CONTROLS = "storage/test_s3_bucket_hardening.py"
 ACCOUNT_CONTROLS = "storage/test_s3_public_access.py"
@@ -73,21 +71,6 @@ def _seed(world: MotoWorld, buckets: int = 3) -> None:
             s3.create_bucket(Bucket=f"b{n}-{account}")
 
 
-def _recording(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, str, str]]:
-    sent: Counter[tuple[str, str, str]] = Counter()
-    lock = threading.Lock()
-
-    def record(client: Any, account: str, service: str, region: str) -> None:
-        def before_send(request: Any, **_: Any) -> None:
-            body = request.body if isinstance(request.body, bytes | str) else b""
-            with lock:
-                sent[(account, request.method, f"{request.url} {body!r}")] += 1
-        client.meta.events.register("before-send", before_send)
-
-    add_hook(monkeypatch, record)
-    return sent
-
-
 def _accounts_in_run_order(reports: list[Any]) -> list[str]:
     """The account of each test as it ran, consecutive repeats folded."""
     runs: list[str] = []
@@ -103,17 +86,17 @@ def _accounts_in_run_order(reports: list[Any]) -> list[str]:
 def test_the_tests_run_account_by_account_with_the_same_outcomes_and_requests(
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     _seed(world)
-    sent = _recording(monkeypatch)
+    sent = record_requests(monkeypatch)
     paths = (control_file(S3_CONTROLS), control_file(ACCOUNT_CONTROLS))
     by_account_run = scan(pytester, *paths)
-    account_requests = Counter(sent)
+    account_requests = distinct_requests(sent)
     sent.clear()
     collection_run = scan(pytester, *paths, args=["--aws-collection-order"])
     assert _accounts_in_run_order(by_account_run.reports) == [PASSING, FAILING]
     assert len(_accounts_in_run_order(collection_run.reports)) > 2  # control by control
     assert by_account_run.outcomes == collection_run.outcomes
     assert {"passed", "failed"} <= set(by_account_run.outcomes.values())
-    assert account_requests == sent  # the same reads, each once
+    assert account_requests == distinct_requests(sent)  # the same reads, each once
     assert max(account_requests.values()) == 1
 
 

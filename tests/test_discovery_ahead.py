@@ -4,7 +4,6 @@ types, each once, the same outcomes; a narrowed run discovers on demand."""
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from pytest_awscompliance.collect.discovery_ahead import (
 from pytest_awscompliance.inventory.bundled import BUNDLED
 from pytest_awscompliance.inventory.discovery import Inventory
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
-from tests.stubs import add_hook
+from tests.stubs import distinct_requests, record_requests
 
 FIXTURES = {t.fixture for t in BUNDLED}
 IMDS = "compute/test_imds.py"
@@ -64,21 +63,6 @@ def _calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return calls
 
 
-def _requests(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, str]]:
-    sent: Counter[tuple[str, str]] = Counter()
-    lock = threading.Lock()
-
-    def record(client: Any, account: str, service: str, region: str) -> None:
-        def before_send(request: Any, **_: Any) -> None:
-            body = request.body if isinstance(request.body, bytes | str) else b""
-            with lock:
-                sent[(account, f"{request.method} {request.url} {body!r}")] += 1
-        client.meta.events.register("before-send", before_send)
-
-    add_hook(monkeypatch, record)
-    return sent
-
-
 def _seed(world: MotoWorld) -> None:
     for account in (PASSING, FAILING):
         s3 = world.client(account, "s3")
@@ -92,11 +76,11 @@ def test_the_catalog_s_types_are_discovered_together_with_the_same_outcomes_and_
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     _seed(world)
     calls = _calls(monkeypatch)
-    sent = _requests(monkeypatch)
+    sent = record_requests(monkeypatch)
     paths = (control_file(IMDS), control_file(S3))
     together = scan(pytester, *paths)
     ahead = {fixture for fixture, thread in calls if thread.startswith("awscompliance-disc")}
-    reads = Counter(sent)
+    reads = distinct_requests(sent)
     calls.clear()
     sent.clear()
     on_demand = scan(pytester, *paths, args=["-m", "not no_such_mark"])  # narrowed: as before
@@ -104,4 +88,5 @@ def test_the_catalog_s_types_are_discovered_together_with_the_same_outcomes_and_
     assert not any(thread.startswith("awscompliance-disc") for _, thread in calls)
     assert together.outcomes == on_demand.outcomes
     assert len(together.outcomes) >= 14 and "failed" in together.outcomes.values()
-    assert reads == sent and max(reads.values()) == 1  # the same reads, each once
+    assert reads == distinct_requests(sent)  # the same reads, each once
+    assert max(reads.values()) == 1

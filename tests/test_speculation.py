@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +9,7 @@ import pytest
 
 from pytest_awscompliance.collect.lookahead import worth_running_ahead
 from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
-from tests.stubs import add_hook
+from tests.stubs import distinct_requests, record_requests
 
 S3_CONTROLS = "storage/test_s3_bucket_hardening.py"
 ACCOUNT_CONTROLS = "storage/test_s3_public_access.py"
@@ -24,37 +22,18 @@ def _seed(world: MotoWorld, buckets: int = 4) -> None:
             s3.create_bucket(Bucket=f"b{n}-{account}")
 
 
-def _recording(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str, str]]:
-    """Every request the scan's clients send: (account, method, url, thread name)."""
-    sent: list[tuple[str, str, str, str]] = []
-
-    def record(client: Any, account: str, service: str, region: str) -> None:
-        def before_send(request: Any, **_: Any) -> None:
-            body = request.body if isinstance(request.body, bytes | str) else b""
-            sent.append((account, request.method, f"{request.url} {body!r}",
-                         threading.current_thread().name))
-        client.meta.events.register("before-send", before_send)
-
-    add_hook(monkeypatch, record)
-    return sent
-
-
-def _requests(sent: list[tuple[str, str, str, str]]) -> Counter[tuple[str, str, str]]:
-    return Counter((account, method, url) for account, method, url, _ in sent)
-
-
 def test_same_requests_and_outcomes_with_and_without_the_lookahead(
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     _seed(world)
-    sent = _recording(monkeypatch)
+    sent = record_requests(monkeypatch)
     paths = (control_file(S3_CONTROLS), control_file(ACCOUNT_CONTROLS))
     ahead = scan(pytester, *paths)
-    with_lookahead, threads = _requests(sent), {thread for *_, thread in sent}
+    with_lookahead, threads = distinct_requests(sent), {thread for *_, thread in sent}
     sent.clear()
     alone = scan(pytester, *paths, args=["--aws-no-lookahead"])
     assert ahead.outcomes == alone.outcomes
     assert len(ahead.outcomes) > 2 * 4
-    assert with_lookahead == _requests(sent)  # the same reads, each once
+    assert with_lookahead == distinct_requests(sent)  # the same reads, each once
     assert max(with_lookahead.values()) == 1
     assert any(name.startswith("awscompliance-ahead") for name in threads)
     assert not any(thread.startswith("awscompliance-ahead") for *_, thread in sent)
@@ -64,7 +43,7 @@ def test_a_run_that_may_stop_early_runs_nothing_ahead(
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     """With ``-x`` the tests after the first failure never run: their reads are not made."""
     _seed(world)
-    sent = _recording(monkeypatch)
+    sent = record_requests(monkeypatch)
     result = scan(pytester, control_file(S3_CONTROLS), args=["-x"])
     assert "failed" in result.outcomes.values()
     assert not any(thread.startswith("awscompliance-ahead") for *_, thread in sent)
