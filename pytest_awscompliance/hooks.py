@@ -32,7 +32,10 @@ def pytest_awscompliance_client_created(client: Any, account_id: str, service: s
     """Called for every boto3 client the scan creates, before its first request.
 
     Register botocore event handlers on ``client.meta.events`` here, e.g. a ``Stubber`` or
-    canned answers for an API an emulator lacks. Called from the scan's threads.
+    canned answers for an API an emulator lacks. Called from the scan's threads. The same
+    account, service and region can get a new client (on an xdist worker after collection;
+    without xdist after its account's tests are done and another test reads it): the hook
+    is called for each client.
     """
 
 
