@@ -149,8 +149,8 @@ def add_options(parser: pytest.Parser) -> None:
                          "for its first reads. ini: aws_lookahead = false")
     group.addoption("--aws-collection-order", action="store_true", default=False,
                     help="without xdist, run the tests in collection order (control by "
-                         "control) instead of account by account, each account's clients "
-                         "let go after its last test. ini: aws_account_order = false")
+                         "control) instead of account by account (where an account's "
+                         "clients go after its last test). ini: aws_account_order = false")
 
     parser.addini("aws_shard", "default for --aws-shard", default="")
     parser.addini("aws_lookahead", "run the bundled controls' first reads ahead "
