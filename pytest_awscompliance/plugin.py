@@ -51,7 +51,7 @@ from pytest_awscompliance.reporting import junit
 from pytest_awscompliance.reporting.plugin import PLUGIN_NAME, ReportingPlugin
 from pytest_awscompliance.reporting.terminal import TerminalStats, discovery_lines, progress
 from pytest_awscompliance.settings import options, outputs
-from pytest_awscompliance.settings.xdist import is_worker
+from pytest_awscompliance.settings.xdist import distributes, is_worker
 from pytest_awscompliance.waivers.plugin import WaiverPlugin, waiver_state
 
 WORKER_KEY = "awscompliance"
@@ -76,11 +76,6 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
             or config.getoption("version", False):
         return
     outputs.check_paths(outputs.output_paths(config))
-
-
-def _uses_xdist(config: pytest.Config) -> bool:
-    return bool(getattr(config.option, "numprocesses", None)) or bool(
-        getattr(config.option, "tx", None))
 
 
 @pytest.hookimpl(trylast=True)
@@ -118,7 +113,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     junit.spool_testcases(config)  # before the guard, which wraps what this installs
     outputs.guard_report_writers(config)
-    if _uses_xdist(config):
+    if distributes(config):
         state.cache_dir = shared_cache_dir()
     if state.settings.snapshot:
         pass  # the plan came from the snapshot
@@ -130,7 +125,7 @@ def pytest_configure(config: pytest.Config) -> None:
         ensure_plan(state)
         if state.error:
             raise pytest.UsageError(state.error)
-    if _uses_xdist(config) and config.pluginmanager.hasplugin("xdist"):
+    if distributes(config) and config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "awscompliance-xdist")
 
 
@@ -278,7 +273,7 @@ def pytest_collection(session: pytest.Session) -> None:
     """Under xdist the workers discover: say so on the controller before they start.
     Without it, discovery of the bundled catalog's types starts here, all at once."""
     state = session.config.stash.get(SCAN, None)
-    if state is not None and state.plan is not None and _uses_xdist(session.config):
+    if state is not None and state.plan is not None and distributes(session.config):
         discovery_progress(session.config, state)
     if state is not None:
         discovery_ahead.start(session, state)
@@ -289,7 +284,7 @@ def discovery_progress(config: pytest.Config, state: ScanState) -> None:
     if is_worker(config) or state.extras.get("discovery_shown"):
         return
     state.extras["discovery_shown"] = True
-    for line in discovery_lines(state.plan, workers=_uses_xdist(config)):
+    for line in discovery_lines(state.plan, workers=distributes(config)):
         progress(config, line)
 
 

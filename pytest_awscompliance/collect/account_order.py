@@ -25,6 +25,7 @@ import pytest
 
 from pytest_awscompliance.collect.items import item_info
 from pytest_awscompliance.settings.options import Settings
+from pytest_awscompliance.settings.xdist import distributes, is_worker
 
 
 def account_of(item: pytest.Item) -> str | None:
@@ -79,10 +80,7 @@ RELEASE = pytest.StashKey[AccountRelease]()
 def wanted(config: pytest.Config, settings: Settings) -> bool:
     """This process runs its own tests in its own order (no xdist), and the user did not
     ask for collection order (``--aws-collection-order``)."""
-    return settings.account_order and not (
-        getattr(config.option, "numprocesses", None)
-        or getattr(config.option, "dist", "no") != "no"
-        or hasattr(config, "workerinput"))
+    return settings.account_order and not (distributes(config) or is_worker(config))
 
 
 def order(config: pytest.Config, settings: Settings, items: list[pytest.Item]) -> None:

@@ -26,7 +26,7 @@ import pytest
 from pytest_awscompliance.collect.catalog import PACKAGE
 from pytest_awscompliance.collect.state import ScanState, inventory_or_none
 from pytest_awscompliance.settings.options import Settings
-from pytest_awscompliance.settings.xdist import is_worker
+from pytest_awscompliance.settings.xdist import distributes
 
 TYPES_AT_ONCE = 32
 """Types discovered at the same time: all of the catalog's (each lists its targets in its own
@@ -105,8 +105,7 @@ def start(session: pytest.Session, state: ScanState) -> None:
     collects (not an xdist controller), the catalog is collected and nothing narrows it
     (``pytest_collection``)."""
     config = session.config
-    if not is_worker(config) and (getattr(config.option, "numprocesses", None)
-                                  or getattr(config.option, "dist", "no") != "no"):
+    if distributes(config):
         return
     inventory = inventory_or_none(config)
     if inventory is None or narrowed(config, state.settings):
