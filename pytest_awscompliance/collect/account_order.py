@@ -23,14 +23,9 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from pytest_awscompliance.collect.items import item_info
+from pytest_awscompliance.collect.items import item_account
 from pytest_awscompliance.settings.options import Settings
 from pytest_awscompliance.settings.xdist import distributes, is_worker
-
-
-def account_of(item: pytest.Item) -> str | None:
-    info = item_info(item)
-    return info.account if info is not None else None
 
 
 def by_account(items: Sequence[pytest.Item]) -> list[pytest.Item]:
@@ -41,7 +36,7 @@ def by_account(items: Sequence[pytest.Item]) -> list[pytest.Item]:
     keys: list[str | None] = []
     current: str | None = None
     for item in items:
-        account = account_of(item)
+        account = item_account(item)
         if account is not None:
             current = account
             rank.setdefault(account, len(rank))
@@ -57,14 +52,14 @@ class AccountRelease:
 
     def __init__(self, items: Sequence[pytest.Item], release: Callable[[str], None]):
         self.release = release
-        self.remaining = Counter(a for a in map(account_of, items) if a is not None)
+        self.remaining = Counter(a for a in map(item_account, items) if a is not None)
         self._lock = threading.Lock()
 
     def first_account(self) -> str | None:
         return next(iter(self.remaining), None)
 
     def finished(self, item: pytest.Item) -> None:
-        account = account_of(item)
+        account = item_account(item)
         if account is None:
             return
         with self._lock:

@@ -116,6 +116,12 @@ def item_info(item: pytest.Item) -> ItemInfo | None:
     return item.stash.get(ITEM_INFO, None)
 
 
+def item_account(item: pytest.Item) -> str | None:
+    """The account an item's test judges (``None``: not a control's test)."""
+    info = item_info(item)
+    return info.account if info is not None else None
+
+
 MODULE_ATTR = "control_module"
 """The report attribute naming a control's module (plain string: crosses xdist as JSON)."""
 

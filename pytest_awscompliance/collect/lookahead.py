@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.collect.fixtures import call_arguments
-from pytest_awscompliance.collect.items import item_info
+from pytest_awscompliance.collect.items import item_account, item_info
 from pytest_awscompliance.collect.state import ScanState, registry_of
 from pytest_awscompliance.engine.prefetch import CURRENT, Running
 from pytest_awscompliance.settings.xdist import is_worker
@@ -151,11 +151,6 @@ class Lookahead:
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
-
-
-def item_account(item: pytest.Item) -> str | None:
-    info = item_info(item)
-    return info.account if info is not None else None
 
 
 def may_stop_early(config: pytest.Config) -> bool:
