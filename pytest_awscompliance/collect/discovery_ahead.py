@@ -35,12 +35,6 @@ threads; the requests in flight stay bounded per service by ``engine/inflight.py
 11.9 s all at once."""
 
 
-def package_dir(package: str = PACKAGE) -> Path | None:
-    spec = importlib.util.find_spec(package)
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    return Path(locations[0]) if locations else None
-
-
 def asked_for(source: str, fixtures: Collection[str]) -> set[str]:
     """The ``fixtures`` that a module's test functions take as arguments."""
     found: set[str] = set()
@@ -64,6 +58,11 @@ def module_path(name: str) -> Path | None:
     if spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations)))
     return Path(spec.origin) if spec.origin else None
+
+
+def package_dir(package: str = PACKAGE) -> Path | None:
+    """The bundled catalog's folder."""
+    return module_path(package)
 
 
 def collected_roots(args: Iterable[str], invocation_dir: Path, pyargs: bool) -> list[Path]:

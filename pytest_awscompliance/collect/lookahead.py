@@ -28,13 +28,13 @@ from typing import Any
 
 import pytest
 
+from pytest_awscompliance.collect.catalog import PACKAGE
 from pytest_awscompliance.collect.fixtures import call_arguments
 from pytest_awscompliance.collect.items import item_account, item_info
 from pytest_awscompliance.collect.state import ScanState, registry_of
 from pytest_awscompliance.engine.prefetch import CURRENT, Running
 from pytest_awscompliance.settings.xdist import is_worker
 
-BUNDLED_PACKAGE = "compliance_tests"
 DEPTH = 8
 """Tests run ahead at once (each in its own thread; their reads share the in-flight bounds
 of engine/inflight.py with everything else)."""
@@ -45,7 +45,7 @@ SKIP_MARKS = ("skip", "skipif", "xfail")
 
 def bundled(item: pytest.Item) -> bool:
     module = getattr(getattr(item, "module", None), "__name__", "")
-    return module == BUNDLED_PACKAGE or module.startswith(BUNDLED_PACKAGE + ".")
+    return module == PACKAGE or module.startswith(PACKAGE + ".")
 
 
 def lane_and_kind(item: pytest.Item) -> tuple[str, tuple[Any, ...]] | None:
