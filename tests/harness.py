@@ -69,6 +69,14 @@ class MotoWorld:
         return self.session(account).client(service, region_name=region)
 
 
+def seed_buckets(world: MotoWorld, count: int) -> None:
+    """``count`` S3 buckets, ``b0-<account>`` and on, in each of the two accounts."""
+    for account in (PASSING, FAILING):
+        s3 = world.client(account, "s3")
+        for n in range(count):
+            s3.create_bucket(Bucket=f"b{n}-{account}")
+
+
 @dataclass
 class ScanResult:
     """Outcomes of one inline scan, by test id (the part in brackets) and by account."""

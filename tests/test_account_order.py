@@ -11,7 +11,7 @@ from pytest_awscompliance.collect.account_order import AccountRelease, by_accoun
 from pytest_awscompliance.collect.items import ITEM_INFO, ItemInfo
 from pytest_awscompliance.collect.state import SCAN
 from pytest_awscompliance.model.markers import ControlMeta
-from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan, seed_buckets
 from tests.stubs import distinct_requests, record_requests
 
 S3_CONTROLS = "storage/test_s3_bucket_hardening.py"
@@ -64,13 +64,6 @@ def test_an_account_is_released_once_when_its_last_test_ends() -> None:
     assert released == ["1", "2"]
 
 
-def _seed(world: MotoWorld, buckets: int = 3) -> None:
-    for account in (PASSING, FAILING):
-        s3 = world.client(account, "s3")
-        for n in range(buckets):
-            s3.create_bucket(Bucket=f"b{n}-{account}")
-
-
 def _accounts_in_run_order(reports: list[Any]) -> list[str]:
     """The account of each test as it ran, consecutive repeats folded."""
     runs: list[str] = []
@@ -85,7 +78,7 @@ def _accounts_in_run_order(reports: list[Any]) -> list[str]:
 
 def test_the_tests_run_account_by_account_with_the_same_outcomes_and_requests(
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-    _seed(world)
+    seed_buckets(world, 3)
     sent = record_requests(monkeypatch)
     paths = (control_file(S3_CONTROLS), control_file(ACCOUNT_CONTROLS))
     by_account_run = scan(pytester, *paths)
@@ -119,7 +112,7 @@ class _Watch:
 
 def test_an_accounts_clients_go_after_its_last_test(
         pytester: pytest.Pytester, world: MotoWorld) -> None:
-    _seed(world)
+    seed_buckets(world, 3)
     watch = _Watch()
     # Without the lookahead, which would make the next account's first reads early.
     result = scan(pytester, control_file(S3_CONTROLS), args=["--aws-no-lookahead"],

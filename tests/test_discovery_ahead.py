@@ -17,7 +17,7 @@ from pytest_awscompliance.collect.discovery_ahead import (
 )
 from pytest_awscompliance.inventory.bundled import BUNDLED
 from pytest_awscompliance.inventory.discovery import Inventory
-from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan, seed_buckets
 from tests.stubs import distinct_requests, record_requests
 
 FIXTURES = {t.fixture for t in BUNDLED}
@@ -64,10 +64,8 @@ def _calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 
 def _seed(world: MotoWorld) -> None:
+    seed_buckets(world, 3)
     for account in (PASSING, FAILING):
-        s3 = world.client(account, "s3")
-        for n in range(3):
-            s3.create_bucket(Bucket=f"b{n}-{account}")
         world.client(account, "ec2").run_instances(ImageId="ami-12c6146b", MinCount=1,
                                                    MaxCount=1)
 

@@ -8,23 +8,16 @@ from typing import Any
 import pytest
 
 from pytest_awscompliance.collect.lookahead import worth_running_ahead
-from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan
+from tests.harness import FAILING, PASSING, MotoWorld, control_file, scan, seed_buckets
 from tests.stubs import distinct_requests, record_requests
 
 S3_CONTROLS = "storage/test_s3_bucket_hardening.py"
 ACCOUNT_CONTROLS = "storage/test_s3_public_access.py"
 
 
-def _seed(world: MotoWorld, buckets: int = 4) -> None:
-    for account in (PASSING, FAILING):
-        s3 = world.client(account, "s3")
-        for n in range(buckets):
-            s3.create_bucket(Bucket=f"b{n}-{account}")
-
-
 def test_same_requests_and_outcomes_with_and_without_the_lookahead(
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-    _seed(world)
+    seed_buckets(world, 4)
     sent = record_requests(monkeypatch)
     paths = (control_file(S3_CONTROLS), control_file(ACCOUNT_CONTROLS))
     ahead = scan(pytester, *paths)
@@ -42,7 +35,7 @@ def test_same_requests_and_outcomes_with_and_without_the_lookahead(
 def test_a_run_that_may_stop_early_runs_nothing_ahead(
         pytester: pytest.Pytester, world: MotoWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     """With ``-x`` the tests after the first failure never run: their reads are not made."""
-    _seed(world)
+    seed_buckets(world, 4)
     sent = record_requests(monkeypatch)
     result = scan(pytester, control_file(S3_CONTROLS), args=["-x"])
     assert "failed" in result.outcomes.values()
@@ -64,7 +57,7 @@ def test_own_bucket_control(s3_bucket, aws):
 def test_own_controls_run_only_in_their_turn(pytester: pytest.Pytester, world: MotoWorld,
                                              tmp_path: Path) -> None:
     """Only the bundled catalog is known to be free of side effects."""
-    _seed(world)
+    seed_buckets(world, 4)
     log = tmp_path / "calls.log"
     own = pytester.makepyfile(test_own=OWN_CONTROL.format(log=str(log)))
     result = scan(pytester, str(own), control_file(S3_CONTROLS))
@@ -76,7 +69,7 @@ def test_own_controls_run_only_in_their_turn(pytester: pytest.Pytester, world: M
 
 def test_first_test_of_a_control_per_account_and_every_setting_run_ahead(
         pytester: pytest.Pytester, world: MotoWorld) -> None:
-    _seed(world, buckets=3)
+    seed_buckets(world, 3)
     captured: dict[str, Any] = {}
 
     class Capture:
