@@ -128,6 +128,16 @@ class _Placeholder:
         return ET.Element(TAG, at=str(self.at), size=str(self.size))
 
 
+def _add_span(ordered: list[Any], at: int, size: int) -> None:
+    """Add ``size`` spooled bytes at ``at`` to the end of ``ordered``: the placeholder there
+    grows when they follow it, else a new one stands for them."""
+    last = ordered[-1] if ordered else None
+    if isinstance(last, _Placeholder) and last.at + last.size == at:
+        last.size += size
+    else:
+        ordered.append(_Placeholder(at, size))
+
+
 class TestcaseSpool:
     """Wraps one ``LogXML`` instance's ``finalize`` and ``pytest_sessionfinish``."""
 
@@ -187,27 +197,21 @@ class TestcaseSpool:
         if not ordered or ordered[-1] is not reporter:
             setattr(reporter, SPOOLED, (at, size))
             return
-        last = ordered[-2] if len(ordered) > 1 else None
-        if isinstance(last, _Placeholder) and last.at + last.size == at:
-            last.size += size
-            ordered.pop()
-        else:
-            ordered[-1] = _Placeholder(at, size)
+        ordered.pop()
+        _add_span(ordered, at, size)
 
     def ordered_with_placeholders(self) -> list[Any]:
         """pytest's reporters in order, each run of contiguous spooled ones as one placeholder."""
         out: list[Any] = []
         for reporter in self.xml.node_reporters_ordered:
+            if isinstance(reporter, _Placeholder):  # replaced as it was spooled
+                _add_span(out, reporter.at, reporter.size)
+                continue
             spooled = getattr(reporter, SPOOLED, None)
             if spooled is None:
                 out.append(reporter)
-                continue
-            at, size = spooled
-            last = out[-1] if out else None
-            if isinstance(last, _Placeholder) and last.at + last.size == at:
-                last.size += size
             else:
-                out.append(_Placeholder(at, size))
+                _add_span(out, *spooled)
         return out
 
     def pytest_sessionfinish(self) -> None:
