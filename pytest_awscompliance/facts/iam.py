@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +16,6 @@ from pytest_awscompliance.facts.organizations import scp_levels
 from pytest_awscompliance.inventory.iam import authorization_details
 from pytest_awscompliance.model.errors import AwsApiError
 
-_LOCK = threading.Lock()
 DIRECTORY = "iam-directory"
 """The account memo key of the account's ``Directory`` (``Runtime.account_memo``)."""
 
@@ -68,8 +66,7 @@ def directory(aws: AwsContext) -> Directory:
     found.cache["scp-levels"] = lambda: scp_levels(aws)
     # ... and the scanned regions' launch configurations and templates (errors propagate).
     found.cache["launch-sources"] = lambda: launch_sources(aws)
-    with _LOCK:
-        return memo.setdefault(DIRECTORY, found)
+    return memo.setdefault(DIRECTORY, found)  # the first one built wins (atomic)
 
 
 def policy_entities(aws: AwsContext, aws_policy_name: str) -> dict[str, list[str]]:
